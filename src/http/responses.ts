@@ -1,0 +1,31 @@
+// Documented error responses, spread into every route's `responses` so the OpenAPI document
+// lists each problem a route can answer with.
+import { ProblemSchema } from "./errors";
+
+const DESCRIPTIONS = {
+  400: "Malformed JSON or invalid input (`MALFORMED_JSON`, `VALIDATION_FAILED`, `BAD_REQUEST`)",
+  401: "Missing, unknown, expired or revoked credential (`UNAUTHENTICATED`)",
+  403: "The credential lacks the required scope (`FORBIDDEN`)",
+  404: "No such resource in this tenant (`NOT_FOUND`)",
+  405: "The path exists but not with this method (`METHOD_NOT_ALLOWED`)",
+  409: "Conflicts with the current state (`CONFLICT`)",
+  412: "`If-Match` does not match the current ETag (`PRECONDITION_FAILED`)",
+  413: "The request body is too large (`PAYLOAD_TOO_LARGE`)",
+  415: "The request body is not application/json (`UNSUPPORTED_MEDIA_TYPE`)",
+  429: "Rate limit exceeded; retry after `Retry-After` seconds (`RATE_LIMITED`)",
+  500: "Unexpected error or misconfiguration (`INTERNAL`, `MISCONFIGURED`)",
+  503: "A required dependency is unavailable (`SERVICE_UNAVAILABLE`)",
+} as const;
+
+export type ErrorStatus = keyof typeof DESCRIPTIONS;
+
+const problemContent = { "application/problem+json": { schema: ProblemSchema } };
+
+/** `errorResponses(400, 404)` → the `responses` entries for those problems, plus 500. */
+export function errorResponses<const S extends readonly ErrorStatus[]>(...statuses: S) {
+  const out = {} as Record<S[number] | 500, { description: string; content: typeof problemContent }>;
+  for (const status of [...statuses, 500 as const]) {
+    out[status] = { description: DESCRIPTIONS[status], content: problemContent };
+  }
+  return out;
+}

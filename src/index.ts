@@ -1,0 +1,9 @@
+// Worker entry: the HTTP API. Durable Object classes and the scheduled handler are exported
+// here as they are added.
+import { createApp } from "./app";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

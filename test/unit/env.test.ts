@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/env";
+
+const base = { ENVIRONMENT: "production", ALLOWED_ORIGINS: "", LOG_LEVEL: "info", MAX_BODY_BYTES: "65536" };
+
+describe("parseConfig", () => {
+  it("parses a complete configuration", () => {
+    const result = parseConfig({ ...base, ALLOWED_ORIGINS: " https://a.example.com , http://localhost:5173 " });
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        ENVIRONMENT: "production",
+        ALLOWED_ORIGINS: ["https://a.example.com", "http://localhost:5173"],
+        LOG_LEVEL: "info",
+        MAX_BODY_BYTES: 65536,
+      },
+    });
+  });
+
+  it("applies defaults for optional settings left empty", () => {
+    const result = parseConfig({ ENVIRONMENT: "development", LOG_LEVEL: "", MAX_BODY_BYTES: "" });
+    expect(result).toMatchObject({ ok: true, config: { LOG_LEVEL: "info", MAX_BODY_BYTES: 65536, ALLOWED_ORIGINS: [] } });
+  });
+
+  it.each([["https://a.example.com/"], ["https://a.example.com/path"], ["ftp://a.example.com"], ["*"]])(
+    "rejects the origin %s",
+    (origin) => {
+      const result = parseConfig({ ...base, ALLOWED_ORIGINS: origin });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problems[0]?.setting).toBe("ALLOWED_ORIGINS");
+    },
+  );
+
+  it("reports every bad setting, without values", () => {
+    const result = parseConfig({ ENVIRONMENT: "qa-hidden", MAX_BODY_BYTES: "12" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.setting).sort()).toEqual(["ENVIRONMENT", "MAX_BODY_BYTES"]);
+    expect(JSON.stringify(result.problems)).not.toContain("qa-hidden");
+  });
+
+  it("ignores bindings it does not know (Durable Objects, D1)", () => {
+    expect(parseConfig({ ...base, DB: { prepare() {} } }).ok).toBe(true);
+  });
+});
