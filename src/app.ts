@@ -8,11 +8,13 @@ import { accessLog } from "./http/middleware/access-log";
 import { bodyLimit } from "./http/middleware/body-limit";
 import { config } from "./http/middleware/config";
 import { cors } from "./http/middleware/cors";
+import { devSeed } from "./http/middleware/dev-seed";
 import { requestId } from "./http/middleware/request-id";
 import { services } from "./http/middleware/services";
 import { methodNotAllowed, notFound, onError } from "./http/on-error";
 import { registerDocs } from "./http/openapi";
 import type { AppEnv } from "./http/types";
+import { configRoutes } from "./routes/config";
 import { healthRoutes } from "./routes/health";
 import { buildServices, type ServicesFactory } from "./services";
 
@@ -35,8 +37,10 @@ export function createApp(options: AppOptions = {}): OpenAPIHono<AppEnv> {
   app.use(cors());
   app.use(bodyLimit());
   app.use(services(options.services ?? buildServices));
+  app.use(devSeed());
 
   app.route("/", healthRoutes);
+  app.route("/", configRoutes);
   for (const routes of options.extraRoutes ?? []) app.route("/", routes);
 
   registerDocs(app);

@@ -2,6 +2,8 @@
 // here as they are added.
 import { createApp } from "./app";
 
+export { MongoGateway } from "./store/mongo/gateway";
+
 const app = createApp();
 
 export default {

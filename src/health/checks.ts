@@ -44,8 +44,11 @@ async function runOne(check: HealthCheck): Promise<CheckResult> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   });
+  const running = check.run();
+  // A check that loses the race still settles later: observe it so it is not an unhandled rejection.
+  running.catch(() => {});
   try {
-    const details = await Promise.race([check.run(), timeout]);
+    const details = await Promise.race([running, timeout]);
     return { status: "pass", required: check.required, latencyMs: elapsed(started), ...(details ? { details } : {}) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

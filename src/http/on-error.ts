@@ -2,6 +2,8 @@
 // stack, generic detail to the client). Also the 404 and 405 answers.
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { InvalidCursorError } from "../store/paging";
+import { StoreUnavailableError } from "../store/types";
 import { ApiError, type ErrorCode, problem } from "./errors";
 import type { AppEnv } from "./types";
 
@@ -31,6 +33,14 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     return problem(c, error);
   }
   if (error instanceof HTTPException) return problem(c, fromHttpException(error));
+  if (error instanceof InvalidCursorError) return problem(c, new ApiError("BAD_REQUEST", error.message));
+  if (error instanceof StoreUnavailableError) {
+    c.get("log")?.error("store unavailable", { error });
+    return problem(
+      c,
+      new ApiError("SERVICE_UNAVAILABLE", "The data store is unavailable; retry later.", { headers: { "Retry-After": "5" } }),
+    );
+  }
   c.get("log")?.error("unhandled error", { error });
   return problem(c, new ApiError("INTERNAL", "An unexpected error occurred. Quote the request id if you report it."));
 };

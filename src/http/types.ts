@@ -1,4 +1,5 @@
 // The Hono environment shared by every router and middleware.
+import type { Principal } from "../auth/principal";
 import type { Config } from "../env";
 import type { Logger } from "../logger";
 import type { Services } from "../services";
@@ -14,5 +15,7 @@ export type AppEnv = {
     config: Config;
     /** Infrastructure built for this request (store, actor clients, health checks). */
     services: Services;
+    /** Set by `requireAuth` on protected routes. */
+    principal?: Principal;
   };
 };

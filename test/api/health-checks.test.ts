@@ -1,9 +1,10 @@
 // GET /health runs the checks registered by the services (the store registers one).
 import { describe, expect, it } from "vitest";
 import type { HealthCheck } from "../../src/health/checks";
+import { buildServices } from "../../src/services";
 import { probeApp } from "../support/probe-app";
 
-const withChecks = (...healthChecks: HealthCheck[]) => probeApp({ services: () => ({ healthChecks }) });
+const withChecks = (...healthChecks: HealthCheck[]) => probeApp({ services: (ctx) => ({ ...buildServices(ctx), healthChecks }) });
 const ok: HealthCheck = { name: "store", required: true, run: async () => ({ backend: "d1" }) };
 const down = (required: boolean): HealthCheck => ({
   name: required ? "store" : "analytics",

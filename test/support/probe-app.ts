@@ -6,6 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { type AppOptions, createApp } from "../../src/app";
 import { createRouter } from "../../src/http/factory";
 import { errorResponses } from "../../src/http/responses";
+import { guarded } from "../../src/http/security";
 import { BASE } from "./http";
 
 const Body = z.strictObject({
@@ -32,7 +33,15 @@ const boom = createRoute({
   responses: { 200: { description: "never" }, ...errorResponses() },
 });
 
+const whoami = createRoute({
+  method: "get",
+  path: "/__probe/whoami",
+  ...guarded({ scopes: ["player", "operator"] }),
+  responses: { 200: { description: "the principal" }, ...errorResponses(401, 403, 429) },
+});
+
 export const probeRoutes = createRouter()
+  .openapi(whoami, (c) => c.json(c.get("principal") ?? null, 200))
   .openapi(echo, (c) => c.json(c.req.valid("json"), 200))
   .openapi(boom, () => {
     throw new Error("secret internal detail at db.example:27017");
@@ -41,7 +50,7 @@ export const probeRoutes = createRouter()
 export function probeApp(options: AppOptions = {}) {
   const app = createApp({ ...options, extraRoutes: [probeRoutes] });
   return {
-    fetch: (path: string, init?: RequestInit, bindings: Partial<Env> = {}) =>
-      app.fetch(new Request(`${BASE}${path}`, init), { ...env, ...bindings }, undefined),
+    fetch: async (path: string, init?: RequestInit, bindings: Record<string, unknown> = {}): Promise<Response> =>
+      app.fetch(new Request(`${BASE}${path}`, init), { ...env, ...bindings } as Env, undefined),
   };
 }

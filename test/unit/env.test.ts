@@ -13,8 +13,25 @@ describe("parseConfig", () => {
         ALLOWED_ORIGINS: ["https://a.example.com", "http://localhost:5173"],
         LOG_LEVEL: "info",
         MAX_BODY_BYTES: 65536,
+        STORE: "d1",
+        MONGODB_DATABASE: "gamer_provisioner",
+        MONGO_GATEWAY_SHARDS: 4,
       },
     });
+  });
+
+  it("requires MONGODB_URI with STORE=mongo, and checks its scheme", () => {
+    const missing = parseConfig({ ...base, STORE: "mongo" });
+    expect(missing).toEqual({ ok: false, problems: [{ setting: "MONGODB_URI", message: "is required when STORE=mongo" }] });
+    const wrong = parseConfig({ ...base, STORE: "mongo", MONGODB_URI: "postgres://db.example/x" });
+    expect(wrong.ok).toBe(false);
+    const ok = parseConfig({ ...base, STORE: "mongo", MONGODB_URI: "mongodb+srv://u:p@cluster0.example.net/?retryWrites=true" });
+    expect(ok.ok).toBe(true);
+  });
+
+  it("checks the development keys' format", () => {
+    const result = parseConfig({ ...base, DEV_ADMIN_API_KEY: "not-a-key" });
+    expect(result).toMatchObject({ ok: false, problems: [{ setting: "DEV_ADMIN_API_KEY" }] });
   });
 
   it("applies defaults for optional settings left empty", () => {

@@ -1,0 +1,13 @@
+// Bindings that exist only in tests (see vitest.config.ts).
+declare namespace Cloudflare {
+  interface Env {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    MONGODB_URI?: string;
+    ROOT_API_KEY?: string;
+    TEST_PLAYER_JWT_KEY: string;
+  }
+}
+declare module "*?raw" {
+  const content: string;
+  export default content;
+}
