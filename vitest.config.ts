@@ -23,7 +23,7 @@ export default defineConfig({
           ENVIRONMENT: "production",
           ALLOWED_ORIGINS: "https://play.example.com,https://admin.example.com",
           LOG_LEVEL: "error",
-          MAX_BODY_BYTES: "4096",
+          MAX_BODY_BYTES: "262144",
           STORE: "d1",
           MONGODB_URI: inject("mongoUri"),
           MONGODB_DATABASE: inject("mongoDatabase"),

@@ -41,7 +41,7 @@ export const ConfigSchema = z
       .int("must be a whole number of bytes")
       .min(1024, "must be at least 1024")
       .max(10 * 1024 * 1024, "must be at most 10485760")
-      .default(65536),
+      .default(1048576),
     /** Which Store backs the API: the embedded D1 database or MongoDB Atlas. */
     STORE: z.enum(["d1", "mongo"]).default("d1"),
     /** Secret. Seed-list connection string (`mongodb://` or `mongodb+srv://`); required with STORE=mongo. */

@@ -1,6 +1,8 @@
-// Development only (ENVIRONMENT=development): a demo tenant with the admin and player keys
+// Development only (ENVIRONMENT=development): a demo tenant (with the default catalog) and the admin and player keys
 // named in .dev.vars, so the README's curl examples work on a fresh `npm start`. Idempotent:
 // every write is create-if-absent by id.
+
+import { seedCatalog } from "../catalog/tenant-catalog";
 import type { Config } from "../env";
 import type { Store } from "../store/types";
 import { apiKeyFromToken } from "./api-keys";
@@ -26,4 +28,5 @@ export async function seedDevelopmentTenant(store: Store, config: Config, now = 
     createdAt: now,
     updatedAt: now,
   });
+  await seedCatalog(store, DEMO_TENANT_ID); // version 1 once; a later run changes nothing (compare-and-set)
 }

@@ -75,11 +75,11 @@ describe("404 and 405", () => {
 });
 
 describe("413 and 415", () => {
-  const big = JSON.stringify({ region: "x".repeat(5000), vcpu: 1 }); // MAX_BODY_BYTES is 4096 in tests
+  const big = JSON.stringify({ region: "x".repeat(300_000), vcpu: 1 }); // MAX_BODY_BYTES is 262144 in tests
 
   it("PAYLOAD_TOO_LARGE by Content-Length", async () => {
     const body = await expectProblem(await app.fetch("/__probe/echo", json(big)), 413, "PAYLOAD_TOO_LARGE");
-    expect(body.detail).toContain("4096");
+    expect(body.detail).toContain("262144");
   });
 
   it("PAYLOAD_TOO_LARGE for a streamed body without Content-Length", async () => {

@@ -36,7 +36,7 @@ describe("parseConfig", () => {
 
   it("applies defaults for optional settings left empty", () => {
     const result = parseConfig({ ENVIRONMENT: "development", LOG_LEVEL: "", MAX_BODY_BYTES: "" });
-    expect(result).toMatchObject({ ok: true, config: { LOG_LEVEL: "info", MAX_BODY_BYTES: 65536, ALLOWED_ORIGINS: [] } });
+    expect(result).toMatchObject({ ok: true, config: { LOG_LEVEL: "info", MAX_BODY_BYTES: 1048576, ALLOWED_ORIGINS: [] } });
   });
 
   it.each([["https://a.example.com/"], ["https://a.example.com/path"], ["ftp://a.example.com"], ["*"]])(

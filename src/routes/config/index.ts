@@ -1,9 +1,10 @@
-// The /config route group. Tenancy (tenants, API keys) for now; catalogs and policy join it.
+// The /config route group: tenancy (tenants, API keys) and the catalog (catalog/).
 import { createRouter } from "../../http/factory";
 import { createApiKey, createApiKeyRoute } from "./api-keys-create";
 import { getApiKey, getApiKeyRoute } from "./api-keys-get";
 import { listApiKeys, listApiKeysRoute } from "./api-keys-list";
 import { revokeApiKey, revokeApiKeyRoute } from "./api-keys-revoke";
+import { catalogRoutes } from "./catalog";
 import { getTenant, getTenantRoute } from "./tenant-get";
 import { updateTenant, updateTenantRoute } from "./tenant-update";
 import { createTenant, createTenantRoute } from "./tenants-create";
@@ -17,4 +18,5 @@ export const configRoutes = createRouter()
   .openapi(listApiKeysRoute, listApiKeys)
   .openapi(createApiKeyRoute, createApiKey)
   .openapi(getApiKeyRoute, getApiKey)
-  .openapi(revokeApiKeyRoute, revokeApiKey);
+  .openapi(revokeApiKeyRoute, revokeApiKey)
+  .route("/", catalogRoutes);

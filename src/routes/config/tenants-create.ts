@@ -3,6 +3,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createRoute, z } from "@hono/zod-openapi";
 import { newApiKey } from "../../auth/api-keys";
+import { seedCatalog } from "../../catalog/tenant-catalog";
 import { newId } from "../../domain/ids";
 import { errorResponses } from "../../http/responses";
 import { guarded } from "../../http/security";
@@ -25,7 +26,8 @@ export const createTenantRoute = createRoute({
   tags: ["config"],
   summary: "Create a tenant",
   description:
-    "Root credential only. Creates a tenant and its first `admin` API key; the key's token is in this response only. " +
+    "Root credential only. Creates a tenant, its first `admin` API key (the token is in this response only) and its " +
+    "starting catalog (the default emulator profiles, providers and policy). " +
     "The key is written before the tenant, so a failure never leaves a tenant nobody can administer.",
   ...guarded({ root: true }),
   request: { body: { required: true, content: { "application/json": { schema: CreateTenantBody } } } },
@@ -58,6 +60,10 @@ export const createTenant: RouteHandler<typeof createTenantRoute, AppEnv> = asyn
     updatedAt: now,
   };
   await store.createTenant(tenant);
+  // The starting catalog; if this write fails the tenant still reads the same default (version 0).
+  await seedCatalog(store, tenantId).catch((error) =>
+    c.get("log").warn("could not write the default catalog", { tenantId, error }),
+  );
   c.get("log").info("tenant created", { tenantId });
   return c.json({ tenant: tenantBody(tenant), adminKey: { ...apiKeyBody(record), token } }, 201, { Location: "/config/tenant" });
 };
