@@ -34,6 +34,12 @@ export default defineConfig({
           TEST_MIGRATIONS: migrations,
           // A tenant's HS256 player-token key, referenced by name from its playerAuth settings.
           TEST_PLAYER_JWT_KEY: "test-player-jwt-key-0123456789abcdef0123456789",
+          // The fake EC2 endpoint (test/fake-ec2-setup.ts) and the AWS documentation's example key.
+          FAKE_EC2_ENDPOINT: inject("ec2Endpoint"),
+          AWS_TEST_CREDENTIALS: JSON.stringify({
+            accessKeyId: "AKIDEXAMPLE",
+            secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+          }),
         },
         // Small limits so tests can reach them (the binding is exact locally).
         ratelimits: {
@@ -51,7 +57,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["./test/global-setup.ts"],
+    globalSetup: ["./test/global-setup.ts", "./test/fake-ec2-setup.ts"],
     setupFiles: ["./test/setup.ts"],
     deps: {
       optimizer: {

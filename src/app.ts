@@ -16,6 +16,7 @@ import { registerDocs } from "./http/openapi";
 import type { AppEnv } from "./http/types";
 import { configRoutes } from "./routes/config";
 import { healthRoutes } from "./routes/health";
+import { vmRoutes } from "./routes/vms";
 import { buildServices, type ServicesFactory } from "./services";
 
 export interface AppOptions {
@@ -41,6 +42,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono<AppEnv> {
 
   app.route("/", healthRoutes);
   app.route("/", configRoutes);
+  app.route("/", vmRoutes);
   for (const routes of options.extraRoutes ?? []) app.route("/", routes);
 
   registerDocs(app);

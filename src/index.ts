@@ -2,6 +2,8 @@
 // here as they are added.
 import { createApp } from "./app";
 
+export { VmActor } from "./actors/vm/vm-actor";
+export { SimulatedCloud } from "./providers/simulated/simulated-cloud";
 export { MongoGateway } from "./store/mongo/gateway";
 
 const app = createApp();

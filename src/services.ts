@@ -1,6 +1,7 @@
 // Per-request infrastructure. Built by one middleware and put on the context, so handlers never
 // construct I/O objects and never read `c.env`. Nothing here may be cached at module scope:
 // workerd cancels a request that touches another request's socket.
+import { type VmActors, vmActors } from "./actors/vm/client";
 import type { AuthDeps } from "./auth/authenticate";
 import type { RateLimiters } from "./auth/rate-limit";
 import type { Config } from "./env";
@@ -16,6 +17,8 @@ export interface Services {
   /** What authentication needs (store, secrets, background work). */
   auth: AuthDeps;
   rateLimiters: RateLimiters;
+  /** The VM actor for a VM id. */
+  vmActors: VmActors;
 }
 
 export interface ServiceContext {
@@ -45,5 +48,6 @@ export const buildServices: ServicesFactory = ({ env, config, log, waitUntil }) 
       },
     },
     rateLimiters: { perCredential: env.KEY_RATE_LIMITER, perPlayer: env.PLAYER_RATE_LIMITER },
+    vmActors: vmActors(env.VM_ACTOR),
   };
 };

@@ -5,6 +5,10 @@ declare namespace Cloudflare {
     MONGODB_URI?: string;
     ROOT_API_KEY?: string;
     TEST_PLAYER_JWT_KEY: string;
+    /** Base URL of the fake EC2 endpoint (append `<region>/`). */
+    FAKE_EC2_ENDPOINT: string;
+    /** JSON AWS credentials for the fake EC2 endpoint (the documentation example key). */
+    AWS_TEST_CREDENTIALS: string;
   }
 }
 declare module "*?raw" {

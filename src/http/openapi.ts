@@ -7,6 +7,7 @@ import type { AppEnv } from "./types";
 export const OPENAPI_PATH = "/openapi.json";
 export const DOCS_PATH = "/docs";
 export const BEARER_SCHEME = "bearerAuth";
+export const AGENT_SCHEME = "agentToken";
 
 export const TAGS = [
   { name: "launch", description: "Players ask to play: placement, session start or resume, live status" },
@@ -21,6 +22,11 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     type: "http",
     scheme: "bearer",
     description: "An API key (`gpk_...`) or, for players on /launch, a platform-issued JWT: `Authorization: Bearer <token>`.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", AGENT_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "The per-VM agent token from the VM's user data (the in-VM agent's credential, not an API key).",
   });
   app.doc31(OPENAPI_PATH, (c) => ({
     openapi: "3.1.0",

@@ -21,7 +21,9 @@ async function protectedOperations(): Promise<Operation[]> {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item ?? {})) {
       const operation = op as OpenAPIV3_1.OperationObject & { "x-access"?: string[] };
-      if (operation.security?.length) ops.push({ method: method.toUpperCase(), path, access: operation["x-access"] ?? [] });
+      // Operations for API keys and player tokens (the agent routes use per-VM tokens: test/api/vm-agent.test.ts).
+      if (operation.security?.some((requirement) => "bearerAuth" in requirement))
+        ops.push({ method: method.toUpperCase(), path, access: operation["x-access"] ?? [] });
     }
   }
   return ops;

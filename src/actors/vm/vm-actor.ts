@@ -1,0 +1,490 @@
+// VmActor: one Durable Object per VM, the only writer of its state. It applies the pure
+// lifecycle (src/domain/lifecycle.ts), makes the provider calls that result, polls the provider
+// with backoff while a transition is in flight, enforces deadlines, and writes its record and
+// events to the Store through an outbox, retried until they land (a Store outage loses nothing).
+// Every state change is serialised through one queue, so a command arriving while a provider
+// call is in flight waits its turn instead of interleaving with it.
+import { DurableObject } from "cloudflare:workers";
+import { digestsEqual, sha256Hex } from "../../auth/tokens";
+import { failureReasonOf, IN_FLIGHT_STATES, transition, type VmCommand } from "../../domain/lifecycle";
+import { loadConfig } from "../../env";
+import { createLogger, type Logger } from "../../logger";
+import { createProvider } from "../../providers/create-provider";
+import { type InstanceState, type Provider, ProviderError } from "../../providers/types";
+import { createStore } from "../../store/create-store";
+import type { JsonObject, VmEventRecord } from "../../store/types";
+import type { AgentActivity, AgentAnswer, StreamingEndpoint } from "../agent-types";
+import { recordOf, type VmSpec, type VmStatus, type VmView, viewOf } from "./state";
+import { deadlineFor, pollDelayMs, retryDelayMs } from "./timing";
+import { cloudInit } from "./user-data";
+
+export type CommandAnswer = { ok: true; view: VmView } | { ok: false; status: 404 | 409; message: string };
+export type CreateAnswer = { created: boolean; sameRequest: boolean; view: VmView };
+export interface EventsPage {
+  items: VmEventRecord[];
+  nextCursor: number | null;
+}
+
+/** The part of a create request the actor needs; it adds the agent token and user data. */
+export type CreateVmInput = Omit<VmSpec, never>;
+
+interface StoredSpec extends VmSpec {
+  userData: string;
+}
+
+const EVENT_PREFIX = "evt:";
+const eventKey = (seq: number) => `${EVENT_PREFIX}${String(seq).padStart(10, "0")}`;
+/** How long a just-created instance may be unknown to the provider's describe (EC2 is eventually consistent). */
+const CREATE_VISIBILITY_GRACE_MS = 60_000;
+/** Work done in one alarm before it reschedules itself (bounds one invocation). */
+const MAX_STEPS_PER_ALARM = 8;
+
+export class VmActor extends DurableObject<Env> {
+  #spec: StoredSpec | null = null;
+  #status: VmStatus | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #log: Logger = createLogger("info");
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.#spec = (await ctx.storage.get<StoredSpec>("spec")) ?? null;
+      this.#status = (await ctx.storage.get<VmStatus>("status")) ?? null;
+      const config = loadConfig(env);
+      this.#log = createLogger(config.ok ? config.config.LOG_LEVEL : "info", { vmId: this.#spec?.vmId });
+    });
+  }
+
+  // --- RPC: commands ---------------------------------------------------------------------------
+
+  /** Creates the VM in `pending` and schedules the provider call. Idempotent by VM id. */
+  create(input: CreateVmInput): Promise<CreateAnswer> {
+    return this.#serial(async () => {
+      if (this.#spec && this.#status) {
+        return {
+          created: false,
+          sameRequest: this.#spec.requestHash === input.requestHash,
+          view: viewOf(this.#spec, this.#status),
+        };
+      }
+      const token = randomToken();
+      const now = Date.now();
+      const spec: StoredSpec = {
+        ...input,
+        userData: cloudInit({
+          apiUrl: input.apiUrl,
+          vmId: input.vmId,
+          agentToken: token,
+          streamingHost: input.streamingHost,
+          emulatorId: input.emulatorId,
+        }),
+      };
+      this.#spec = spec;
+      this.#log = this.#log.child({ vmId: input.vmId, tenantId: input.tenantId });
+      this.#status = {
+        state: "pending",
+        seq: 0,
+        enteredAt: now,
+        deadline: null,
+        failureReason: null,
+        providerInstanceId: null,
+        pendingEffects: [],
+        effectAttempt: 0,
+        nextEffectAt: null,
+        nextPollAt: null,
+        pollAttempt: 0,
+        agentTokenHash: await sha256Hex(token),
+        endpoint: null,
+        lastActivity: null,
+        lastHeartbeatAt: null,
+        lastActivityAt: null,
+        timings: {
+          acceptedAt: now,
+          instanceCreatedAt: null,
+          instanceRunningAt: null,
+          agentReadyAt: null,
+          timeToPlayableMs: null,
+          bootStartedAt: now,
+        },
+        createdAt: now,
+        updatedAt: now,
+        unflushedFromSeq: null,
+        recordDirty: true,
+        flushAttempt: 0,
+        nextFlushAt: now,
+        lastFlushError: null,
+      };
+      const events: VmEventRecord[] = [
+        this.#event("accepted", null, "pending", { provider: input.provider.id, region: input.region }),
+      ];
+      this.#apply({ type: "create" }, {}, events);
+      await this.#save(events);
+      return { created: true, sameRequest: true, view: viewOf(spec, this.#status) };
+    });
+  }
+
+  get(tenantId: string): VmView | null {
+    return this.#mine(tenantId) ? viewOf(this.#spec as VmSpec, this.#status as VmStatus) : null;
+  }
+
+  command(tenantId: string, type: "start" | "stop" | "terminate"): Promise<CommandAnswer> {
+    return this.#serial(async () => {
+      if (!this.#mine(tenantId)) return { ok: false, status: 404, message: "No such VM in this tenant." };
+      const status = this.#status as VmStatus;
+      const events: VmEventRecord[] = [];
+      const result = this.#apply({ type }, {}, events);
+      if (!result.ok) return { ok: false, status: 409, message: `${result.message} Its state is ${status.state}.` };
+      if (type === "start" && result.changed) status.timings.bootStartedAt = Date.now();
+      await this.#save(events);
+      return { ok: true, view: viewOf(this.#spec as VmSpec, status) };
+    });
+  }
+
+  /** The actor's own event log (authoritative), in seq order after `afterSeq`. */
+  async events(tenantId: string, afterSeq: number, limit: number): Promise<EventsPage | null> {
+    if (!this.#mine(tenantId)) return null;
+    const rows = await this.ctx.storage.list<VmEventRecord>({
+      start: eventKey(afterSeq + 1),
+      prefix: EVENT_PREFIX,
+      limit: limit + 1,
+    });
+    const items = [...rows.values()].slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.size > limit && last ? last.seq : null };
+  }
+
+  // --- RPC: the in-VM agent --------------------------------------------------------------------
+
+  agentReady(token: string, endpoint: StreamingEndpoint): Promise<AgentAnswer> {
+    return this.#serial(async () => {
+      const denied = await this.#checkAgent(token);
+      if (denied) return denied;
+      const status = this.#status as VmStatus;
+      const events: VmEventRecord[] = [];
+      const result = this.#apply({ type: "agent-ready" }, { host: endpoint.host }, events);
+      if (!result.ok) return { ok: false, status: 409, message: `${result.message} Its state is ${status.state}.` };
+      status.endpoint = endpoint;
+      status.lastActivityAt = Date.now();
+      await this.#save(events);
+      return { ok: true };
+    });
+  }
+
+  heartbeat(token: string, activity: AgentActivity): Promise<AgentAnswer> {
+    return this.#serial(async () => {
+      const denied = await this.#checkAgent(token);
+      if (denied) return denied;
+      const status = this.#status as VmStatus;
+      const result = transition(status.state, { type: "heartbeat" });
+      if (!result.ok) return { ok: false, status: 409, message: `${result.message} Its state is ${status.state}.` };
+      const now = Date.now();
+      status.lastHeartbeatAt = now;
+      status.lastActivity = activity;
+      if (activity.connectedClients > 0 || activity.inputEvents > 0) status.lastActivityAt = now;
+      // Heartbeats are frequent: kept in the actor, not written as events or to the store each time.
+      await this.ctx.storage.put("status", status);
+      return { ok: true };
+    });
+  }
+
+  // --- alarm: provider calls, polling, deadlines, outbox -----------------------------------------
+
+  override async alarm(): Promise<void> {
+    await this.#serial(async () => {
+      if (!this.#spec || !this.#status) return;
+      for (let step = 0; step < MAX_STEPS_PER_ALARM; step++) {
+        const did = await this.#step(Date.now());
+        if (!did) break;
+      }
+      await this.#schedule();
+    });
+  }
+
+  /** Does the most urgent due piece of work; false when nothing is due. */
+  async #step(now: number): Promise<boolean> {
+    const status = this.#status as VmStatus;
+    if (status.deadline !== null && now >= status.deadline) {
+      const events: VmEventRecord[] = [];
+      this.#apply({ type: "timeout" }, { deadline: new Date(status.deadline).toISOString() }, events);
+      if (status.state === "terminating") status.deadline = now + (this.#spec as VmSpec).timeouts.terminateMs;
+      await this.#save(events);
+      return true;
+    }
+    if (status.pendingEffects.length > 0 && (status.nextEffectAt ?? 0) <= now) {
+      await this.#runEffect(now);
+      return true;
+    }
+    if (status.nextPollAt !== null && status.nextPollAt <= now && status.pendingEffects.length === 0) {
+      await this.#poll(now);
+      return true;
+    }
+    if (status.nextFlushAt !== null && status.nextFlushAt <= now) {
+      await this.#flush(now);
+      return status.nextFlushAt === null; // stop this alarm after a failed flush
+    }
+    return false;
+  }
+
+  async #runEffect(now: number): Promise<void> {
+    const spec = this.#spec as StoredSpec;
+    const status = this.#status as VmStatus;
+    const effect = status.pendingEffects[0];
+    const events: VmEventRecord[] = [];
+    try {
+      const provider = this.#provider();
+      const instanceId = status.providerInstanceId;
+      if (effect === "createInstance") {
+        const info = await provider.createInstance({
+          idempotencyToken: `${spec.vmId}-create`,
+          region: spec.region,
+          instanceType: spec.instanceType,
+          image: spec.image,
+          userData: spec.userData,
+          spot: spec.spot,
+          diskGb: spec.diskGb,
+          tags: { "gp:tenant": spec.tenantId, "gp:vm": spec.vmId, "gp:deployment": "gamer-provisioner" },
+        });
+        status.providerInstanceId = info.instanceId;
+        status.timings.instanceCreatedAt = Date.now();
+        events.push(this.#event("instance-created", status.state, status.state, { instanceId: info.instanceId }));
+      } else if (instanceId === null) {
+        // Nothing was ever created: a terminate has nothing to do, the instance is simply absent.
+        if (effect === "terminateInstance") this.#apply({ type: "observed", instance: "missing" }, {}, events);
+      } else if (effect === "startInstance") {
+        await provider.startInstance(spec.region, instanceId);
+      } else if (effect === "stopInstance") {
+        await provider.stopInstance(spec.region, instanceId);
+      } else if (effect === "terminateInstance") {
+        await provider.terminateInstance(spec.region, instanceId);
+      }
+      // The effect is done: drop it (commands may have replaced the queue meanwhile only through
+      // #apply, which runs in this same serial queue, so the head is still this effect).
+      status.pendingEffects.shift();
+      status.effectAttempt = 0;
+      status.nextEffectAt = status.pendingEffects.length > 0 ? now : null;
+      if (IN_FLIGHT_STATES.includes(status.state)) this.#pollSoon(now);
+    } catch (error) {
+      const failure = error instanceof ProviderError ? error : new ProviderError("transient", String(error));
+      events.push(
+        this.#event("provider-error", status.state, status.state, {
+          effect: effect ?? null,
+          kind: failure.kind,
+          code: failure.code,
+          message: failure.message.slice(0, 300),
+          attempt: status.effectAttempt,
+        }),
+      );
+      const retry =
+        failure.kind === "transient" ||
+        failure.kind === "rate-limited" ||
+        (failure.kind === "not-found" && effect !== "terminateInstance");
+      if (failure.kind === "not-found" && effect === "terminateInstance") {
+        status.pendingEffects.shift();
+        this.#apply({ type: "observed", instance: "missing" }, {}, events);
+      } else if (retry && failure.kind !== "not-found") {
+        status.effectAttempt++;
+        status.nextEffectAt = now + retryDelayMs(status.effectAttempt, failure.retryAfterMs, 30_000);
+      } else {
+        status.pendingEffects.shift();
+        this.#apply({ type: "provider-failed", reason: failureReasonOf(failure.kind) }, { code: failure.code }, events);
+      }
+      this.#log.warn("provider call failed", { effect, kind: failure.kind, code: failure.code });
+    }
+    await this.#save(events);
+  }
+
+  async #poll(now: number): Promise<void> {
+    const spec = this.#spec as StoredSpec;
+    const status = this.#status as VmStatus;
+    const events: VmEventRecord[] = [];
+    const instanceId = status.providerInstanceId;
+    try {
+      const info = instanceId ? await this.#provider().describeInstance(spec.region, instanceId) : null;
+      let observed: InstanceState | "missing" = info?.state ?? "missing";
+      // Cloud APIs are eventually consistent: a just-created instance may not be visible yet.
+      const created = status.timings.instanceCreatedAt;
+      if (
+        observed === "missing" &&
+        status.state === "provisioning" &&
+        created !== null &&
+        now - created < CREATE_VISIBILITY_GRACE_MS
+      ) {
+        observed = "pending";
+      }
+      const before = status.state;
+      if (
+        observed === "running" &&
+        status.timings.instanceRunningAt === null &&
+        (before === "provisioning" || before === "starting")
+      ) {
+        status.timings.instanceRunningAt = Date.now();
+      }
+      const result = this.#apply({ type: "observed", instance: observed }, { instance: observed }, events);
+      if (result.ok && !result.changed && IN_FLIGHT_STATES.includes(status.state)) {
+        status.pollAttempt++;
+        status.nextPollAt = now + pollDelayMs(status.pollAttempt);
+      }
+    } catch (error) {
+      status.pollAttempt++;
+      status.nextPollAt = now + pollDelayMs(status.pollAttempt);
+      this.#log.warn("describe failed", { error });
+    }
+    await this.#save(events);
+  }
+
+  /** Writes the record and the unflushed events to the Store; on failure retries later. */
+  async #flush(now: number): Promise<void> {
+    const spec = this.#spec as StoredSpec;
+    const status = this.#status as VmStatus;
+    try {
+      const config = loadConfig(this.env);
+      if (!config.ok) throw new Error(`invalid settings: ${config.problems.map((p) => p.setting).join(", ")}`);
+      const store = createStore(this.env, config.config);
+      if (status.unflushedFromSeq !== null) {
+        const rows = await this.ctx.storage.list<VmEventRecord>({
+          start: eventKey(status.unflushedFromSeq),
+          prefix: EVENT_PREFIX,
+        });
+        for (let batch = [...rows.values()]; batch.length > 0; batch = batch.slice(100)) {
+          await store.appendVmEvents(batch.slice(0, 100));
+        }
+      }
+      await store.upsertVm(recordOf(spec, status));
+      status.unflushedFromSeq = null;
+      status.recordDirty = false;
+      status.flushAttempt = 0;
+      status.nextFlushAt = null;
+      status.lastFlushError = null;
+    } catch (error) {
+      status.flushAttempt++;
+      status.nextFlushAt = now + retryDelayMs(status.flushAttempt);
+      status.lastFlushError = error instanceof Error ? error.message.slice(0, 300) : String(error);
+      this.#log.warn("outbox flush failed; will retry", { attempt: status.flushAttempt, error: status.lastFlushError });
+    }
+    await this.ctx.storage.put("status", status);
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * Applies a command to the state: records the event, queues the effects, moves the deadline
+   * and polling, and marks the outbox. Returns the transition result.
+   */
+  #apply(command: VmCommand, data: JsonObject, events: VmEventRecord[]) {
+    const status = this.#status as VmStatus;
+    const from = status.state;
+    const result = transition(from, command);
+    if (!result.ok) return result;
+    const now = Date.now();
+    if (result.changed) {
+      status.state = result.state;
+      status.enteredAt = now;
+      status.deadline = deadlineFor(result.state, now, (this.#spec as VmSpec).timeouts);
+      status.pollAttempt = 0;
+      status.nextPollAt = IN_FLIGHT_STATES.includes(result.state) ? now + pollDelayMs(0) : null;
+      if (result.reason) status.failureReason = result.reason;
+      if (result.state === "running") {
+        status.timings.agentReadyAt = now;
+        status.timings.timeToPlayableMs = now - (status.timings.bootStartedAt ?? status.timings.acceptedAt);
+      }
+      // A new destination replaces work queued for the old one (e.g. terminate during a start).
+      status.pendingEffects = [];
+    }
+    if (result.effects.length > 0) {
+      status.pendingEffects.push(...result.effects.filter((e) => !status.pendingEffects.includes(e)));
+      status.effectAttempt = 0;
+      status.nextEffectAt = now;
+    }
+    if (result.changed || command.type !== "observed") {
+      events.push(
+        this.#event(command.type, from, status.state, {
+          ...data,
+          ...(result.reason ? { reason: result.reason } : {}),
+          ...(result.effects.length > 0 ? { effects: result.effects } : {}),
+        }),
+      );
+    }
+    return result;
+  }
+
+  #event(type: string, from: string | null, to: string | null, data: JsonObject): VmEventRecord {
+    const status = this.#status as VmStatus;
+    const spec = this.#spec as VmSpec;
+    status.seq += 1;
+    const at = Date.now();
+    return {
+      tenantId: spec.tenantId,
+      vmId: spec.vmId,
+      seq: status.seq,
+      type,
+      at: new Date(at),
+      fromState: from,
+      toState: to,
+      data: { ...data, sinceAcceptedMs: at - status.timings.acceptedAt },
+    };
+  }
+
+  /** Persists the status and new events atomically, marks the outbox and reschedules. */
+  async #save(events: VmEventRecord[]): Promise<void> {
+    const status = this.#status as VmStatus;
+    status.updatedAt = Date.now();
+    if (events.length > 0) {
+      status.unflushedFromSeq ??= events[0]?.seq ?? null;
+      status.recordDirty = true;
+      status.nextFlushAt ??= Date.now();
+    }
+    const entries: Record<string, unknown> = { status, spec: this.#spec };
+    for (const event of events) entries[eventKey(event.seq)] = event;
+    await this.ctx.storage.put(entries);
+    await this.#schedule();
+  }
+
+  async #schedule(): Promise<void> {
+    const status = this.#status;
+    if (!status) return;
+    // While a provider call is queued, polling waits for it (it would only see the old state).
+    const effectsQueued = status.pendingEffects.length > 0;
+    const times = [effectsQueued ? status.nextEffectAt : status.nextPollAt, status.deadline, status.nextFlushAt].filter(
+      (t): t is number => t !== null,
+    );
+    if (times.length === 0) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.min(...times));
+  }
+
+  #pollSoon(now: number): void {
+    const status = this.#status as VmStatus;
+    status.pollAttempt = 0;
+    status.nextPollAt = now + pollDelayMs(0);
+  }
+
+  #provider(): Provider {
+    const spec = this.#spec as VmSpec;
+    return createProvider(this.env, spec.tenantId, spec.provider);
+  }
+
+  #mine(tenantId: string): boolean {
+    return this.#spec !== null && this.#status !== null && this.#spec.tenantId === tenantId;
+  }
+
+  async #checkAgent(token: string): Promise<AgentAnswer | null> {
+    if (!this.#spec || !this.#status) return { ok: false, status: 404, message: "No such VM." };
+    if (!digestsEqual(await sha256Hex(token), this.#status.agentTokenHash)) {
+      return { ok: false, status: 401, message: "The agent token does not belong to this VM." };
+    }
+    return null;
+  }
+
+  /** Runs `fn` after every earlier state change of this VM has finished. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}

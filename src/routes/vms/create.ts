@@ -1,0 +1,126 @@
+// POST /vms (operator): create a VM on a provider for an emulator; 202 + Location. With an
+// Idempotency-Key the VM id is derived from it, so a retried request reaches the same VM.
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { DEFAULT_TIMEOUTS } from "../../actors/vm/timing";
+import { sha256Hex } from "../../auth/tokens";
+import { loadCatalog } from "../../catalog/tenant-catalog";
+import { eligibleOffers } from "../../domain/catalog/eligibility";
+import type { TenantCatalog } from "../../domain/catalog/schema";
+import { newId } from "../../domain/ids";
+import { ApiError } from "../../http/errors";
+import { tenantPrincipal } from "../../http/middleware/auth";
+import { errorResponses } from "../../http/responses";
+import { guarded } from "../../http/security";
+import type { AppEnv } from "../../http/types";
+import { validationError } from "../../http/validation";
+import { PlayerIdSchema } from "../config/schema";
+import { VmSchema } from "./schema";
+
+const CreateVmBody = z
+  .strictObject({
+    emulator: z.string().min(1).max(63).openapi({ description: "Emulator profile id", example: "pcsx2" }),
+    provider: z.string().min(1).max(63).openapi({ example: "simulated" }),
+    region: z.string().min(1).max(63).openapi({ example: "eu-central-1" }),
+    instanceType: z.string().min(1).max(63).openapi({ example: "g4dn.xlarge" }),
+    spot: z.boolean().default(false).openapi({ description: "Use spot capacity (the tenant policy must allow it)" }),
+    playerId: PlayerIdSchema.optional().openapi({ description: "The player this VM serves, if any" }),
+  })
+  .openapi("CreateVm");
+
+const IdempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, "must be 1-255 visible ASCII characters")
+    .optional()
+    .openapi({
+      description: "Retrying with the same key returns the same VM instead of creating another",
+      example: "launch-7f3a",
+    }),
+});
+
+export const createVmRoute = createRoute({
+  method: "post",
+  path: "/vms",
+  tags: ["vms"],
+  summary: "Create a VM",
+  description:
+    "Accepts a VM for an emulator on a provider, region and instance type from the tenant's catalog and starts creating " +
+    "it asynchronously (202; poll `GET /vms/{id}` or its events). The instance type must meet the emulator's needs and the " +
+    "emulator must have an image there. `Idempotency-Key` makes retries safe: the same key returns the same VM (a " +
+    "different request with a used key is a 409). Scope `operator`.",
+  ...guarded({ scopes: ["operator"] }),
+  request: {
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { "application/json": { schema: CreateVmBody } } },
+  },
+  responses: {
+    202: {
+      description: "Accepted (or the VM this Idempotency-Key already created)",
+      content: { "application/json": { schema: VmSchema } },
+    },
+    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+  },
+});
+
+export const createVm: RouteHandler<typeof createVmRoute, AppEnv> = async (c) => {
+  const { tenantId } = tenantPrincipal(c);
+  const body = c.req.valid("json");
+  const { catalog } = await loadCatalog(c.get("services").store, tenantId);
+  const offer = pickOffer(catalog, body);
+  const emulator = catalog.emulators.find((e) => e.id === body.emulator);
+  const provider = catalog.providers.find((p) => p.id === body.provider);
+  if (!emulator || !provider) throw new Error("offer without its emulator or provider"); // pickOffer checked both
+
+  const key = c.req.valid("header")["idempotency-key"];
+  const vmId = key ? `vm_${(await sha256Hex(`${tenantId}\n${key}`)).slice(0, 26)}` : newId("vm");
+  const requestHash = await sha256Hex(JSON.stringify(body));
+  const answer = await c
+    .get("services")
+    .vmActors(vmId)
+    .create({
+      vmId,
+      tenantId,
+      provider,
+      region: offer.region,
+      instanceType: offer.instanceType,
+      emulatorId: emulator.id,
+      streamingHost: emulator.streamingHost,
+      image: offer.image,
+      diskGb: offer.diskGb,
+      spot: body.spot,
+      playerId: body.playerId ?? null,
+      sessionId: null,
+      apiUrl: new URL(c.req.url).origin,
+      requestHash,
+      timeouts: DEFAULT_TIMEOUTS,
+    });
+  if (!answer.sameRequest) {
+    throw new ApiError("CONFLICT", "This Idempotency-Key was already used for a different request.");
+  }
+  if (answer.created) c.get("log").info("vm accepted", { vmId, provider: provider.id, region: offer.region });
+  return c.json(answer.view, 202, { Location: `/vms/${vmId}` });
+};
+
+/** The catalog offer the request names, or a 400 naming the first field that rules it out. */
+function pickOffer(catalog: TenantCatalog, body: z.infer<typeof CreateVmBody>) {
+  const emulator = catalog.emulators.find((e) => e.id === body.emulator);
+  if (!emulator?.enabled) throw invalid("emulator", `no enabled emulator profile "${body.emulator}"`);
+  const provider = catalog.providers.find((p) => p.id === body.provider);
+  if (!provider?.enabled) throw invalid("provider", `no enabled provider "${body.provider}"`);
+  if (body.spot && !catalog.policy.spotAllowed) throw invalid("spot", "the tenant policy does not allow spot capacity");
+  const offers = eligibleOffers(catalog, emulator.id, { providers: [provider.id], spot: body.spot }) ?? [];
+  if (offers.length === 0) throw invalid("provider", `"${provider.id}" is not allowed or cannot run "${emulator.id}"`);
+  const inRegion = offers.filter((o) => o.region === body.region);
+  if (inRegion.length === 0)
+    throw invalid("region", `"${body.region}" has no eligible instance type for "${emulator.id}" on "${provider.id}"`);
+  const offer = inRegion.find((o) => o.instanceType === body.instanceType);
+  if (!offer) {
+    const names = inRegion.map((o) => o.instanceType).join(", ");
+    throw invalid("instanceType", `"${body.instanceType}" cannot run "${emulator.id}" in ${body.region}; eligible: ${names}`);
+  }
+  return offer;
+}
+
+function invalid(field: string, message: string) {
+  return validationError("body", [{ code: "custom", path: [field], message, input: undefined }]);
+}

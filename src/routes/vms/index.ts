@@ -1,0 +1,13 @@
+// The /vms route group: VM lifecycle for operators, and the in-VM agent's callbacks.
+import { createRouter } from "../../http/factory";
+import { registerAgent } from "./agent";
+import { registerCommands } from "./commands";
+import { createVm, createVmRoute } from "./create";
+import { registerEvents } from "./events";
+import { registerReads } from "./read";
+
+export const vmRoutes = createRouter().openapi(createVmRoute, createVm);
+registerReads(vmRoutes);
+registerCommands(vmRoutes);
+registerEvents(vmRoutes);
+registerAgent(vmRoutes);
