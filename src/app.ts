@@ -16,6 +16,7 @@ import { registerDocs } from "./http/openapi";
 import type { AppEnv } from "./http/types";
 import { configRoutes } from "./routes/config";
 import { healthRoutes } from "./routes/health";
+import { launchRoutes } from "./routes/launch";
 import { vmRoutes } from "./routes/vms";
 import { buildServices, type ServicesFactory } from "./services";
 
@@ -43,6 +44,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono<AppEnv> {
   app.route("/", healthRoutes);
   app.route("/", configRoutes);
   app.route("/", vmRoutes);
+  app.route("/", launchRoutes);
   for (const routes of options.extraRoutes ?? []) app.route("/", routes);
 
   registerDocs(app);

@@ -2,6 +2,7 @@
 // here as they are added.
 import { createApp } from "./app";
 
+export { PlayerActor } from "./actors/player/player-actor";
 export { VmActor } from "./actors/vm/vm-actor";
 export { SimulatedCloud } from "./providers/simulated/simulated-cloud";
 export { MongoGateway } from "./store/mongo/gateway";

@@ -1,6 +1,7 @@
 // Per-request infrastructure. Built by one middleware and put on the context, so handlers never
 // construct I/O objects and never read `c.env`. Nothing here may be cached at module scope:
 // workerd cancels a request that touches another request's socket.
+import { type PlayerActors, playerActors } from "./actors/player/client";
 import { type VmActors, vmActors } from "./actors/vm/client";
 import type { AuthDeps } from "./auth/authenticate";
 import type { RateLimiters } from "./auth/rate-limit";
@@ -19,6 +20,8 @@ export interface Services {
   rateLimiters: RateLimiters;
   /** The VM actor for a VM id. */
   vmActors: VmActors;
+  /** The player actor for a (tenant, player). */
+  playerActors: PlayerActors;
 }
 
 export interface ServiceContext {
@@ -49,5 +52,6 @@ export const buildServices: ServicesFactory = ({ env, config, log, waitUntil }) 
     },
     rateLimiters: { perCredential: env.KEY_RATE_LIMITER, perPlayer: env.PLAYER_RATE_LIMITER },
     vmActors: vmActors(env.VM_ACTOR),
+    playerActors: playerActors(env.PLAYER_ACTOR),
   };
 };

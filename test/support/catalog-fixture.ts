@@ -173,6 +173,7 @@ export function catalogFixture(): TenantCatalog {
       maxRttMs: 80,
       rttToleranceMs: 5,
       defaultBudgetAction: "stop",
+      maxSessionsPerPlayer: 1,
     },
   };
 }

@@ -228,6 +228,13 @@ export const TenantPolicySchema = z
       .max(100)
       .openapi({ description: "Regions within this RTT of the best count as equally close (then price decides)", example: 5 }),
     defaultBudgetAction: z.enum(["notify", "stop", "terminate"]).openapi({ example: "stop" }),
+    maxSessionsPerPlayer: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(1)
+      .openapi({ description: "Live launch sessions a player may have at once", example: 1 }),
   })
   .refine((p) => p.defaultSessionMinutes <= p.maxSessionMinutes, {
     message: "must not exceed maxSessionMinutes",

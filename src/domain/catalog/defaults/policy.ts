@@ -16,4 +16,5 @@ export const DEFAULT_POLICY: TenantPolicy = {
   // Regions within 5 ms of the closest are equally good to a player; price decides among them.
   rttToleranceMs: 5,
   defaultBudgetAction: "stop",
+  maxSessionsPerPlayer: 1,
 };
