@@ -22,6 +22,8 @@ export interface Services {
   vmActors: VmActors;
   /** The player actor for a (tenant, player). */
   playerActors: PlayerActors;
+  /** Runs work after the response without delaying it. */
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 export interface ServiceContext {
@@ -53,5 +55,6 @@ export const buildServices: ServicesFactory = ({ env, config, log, waitUntil }) 
     rateLimiters: { perCredential: env.KEY_RATE_LIMITER, perPlayer: env.PLAYER_RATE_LIMITER },
     vmActors: vmActors(env.VM_ACTOR),
     playerActors: playerActors(env.PLAYER_ACTOR),
+    waitUntil,
   };
 };

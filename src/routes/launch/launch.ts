@@ -11,7 +11,8 @@ import { errorResponses } from "../../http/responses";
 import { guarded } from "../../http/security";
 import type { AppEnv } from "../../http/types";
 import { validationError } from "../../http/validation";
-import { assertFeasible, explain, launchCandidates, place } from "./placement";
+import { recordPings } from "../../latency/learned";
+import { assertFeasible, explain, launchCandidates, place, playerLocation } from "./placement";
 import { LaunchBodySchema, PlacementSchema, SessionSchema } from "./schema";
 import { links } from "./session-lookup";
 
@@ -89,7 +90,7 @@ export function registerLaunch(router: OpenAPIHono<AppEnv>): void {
     const { tenantId } = tenantPrincipal(c);
     const playerId = playerOf(c, body.playerId);
     const { catalog } = await loadCatalog(c.get("services").store, tenantId);
-    const placement = place(c, catalog, body);
+    const placement = place(c, catalog, body, tenantId);
     assertFeasible(placement);
     const emulator = catalog.emulators.find((e) => e.id === body.emulator);
     const candidates = launchCandidates(catalog, placement);
@@ -111,8 +112,12 @@ export function registerLaunch(router: OpenAPIHono<AppEnv>): void {
         placement: explain(placement),
       });
     if (!answer.ok) throw new ApiError(answer.status === 404 ? "NOT_FOUND" : "CONFLICT", answer.message);
-    if (answer.created)
+    if (answer.created) {
       c.get("log").info("launch accepted", { sessionId: answer.view.id, region: answer.view.region, warm: answer.view.warm });
+      // The pings teach placement about this place (written after the response).
+      const { store, waitUntil } = c.get("services");
+      recordPings(store, tenantId, answer.view.id, playerLocation(c, body), body.pings, waitUntil);
+    }
     return c.json({ ...answer.view, links: links(answer.view.id, answer.view.vmId) }, 202, {
       Location: `/launch/${answer.view.id}`,
     });
@@ -121,8 +126,9 @@ export function registerLaunch(router: OpenAPIHono<AppEnv>): void {
   router.openapi(previewRoute, async (c) => {
     const body = c.req.valid("json");
     playerOf(c, body.playerId);
-    const { catalog } = await loadCatalog(c.get("services").store, tenantPrincipal(c).tenantId);
-    const placement = place(c, catalog, body);
+    const { tenantId } = tenantPrincipal(c);
+    const { catalog } = await loadCatalog(c.get("services").store, tenantId);
+    const placement = place(c, catalog, body, tenantId);
     assertFeasible(placement);
     return c.json(explain(placement), 200);
   });

@@ -10,6 +10,7 @@ import { type Candidate, type Placement, placeLaunch, resolveLocation } from "..
 import { ApiError } from "../../http/errors";
 import type { AppEnv } from "../../http/types";
 import { validationError } from "../../http/validation";
+import { learnedLatency } from "../../latency/learned";
 import type { LaunchBodySchema } from "./schema";
 
 type LaunchBody = z.infer<typeof LaunchBodySchema>;
@@ -18,19 +19,32 @@ type LaunchBody = z.infer<typeof LaunchBodySchema>;
 const SHOWN_ALTERNATIVES = 4;
 const SHOWN_REJECTIONS = 10;
 
-export function place(c: Context<AppEnv>, catalog: TenantCatalog, body: LaunchBody): Placement {
+/** Where the launching player is: the body's location, else request.cf (country, colo as fallbacks). */
+export function playerLocation(c: Context<AppEnv>, body: LaunchBody) {
   const cf = ((c.req.raw as Request & { cf?: unknown }).cf ?? null) as {
     latitude?: unknown;
     longitude?: unknown;
     country?: unknown;
     colo?: unknown;
   } | null;
-  const me = { location: resolveLocation({ explicit: body.location ?? null, cf }), pings: body.pings };
+  return resolveLocation({ explicit: body.location ?? null, cf });
+}
+
+export function place(c: Context<AppEnv>, catalog: TenantCatalog, body: LaunchBody, tenantId: string): Placement {
+  const me = { location: playerLocation(c, body), pings: body.pings };
   const party = body.party.map((member) => ({
     location: resolveLocation({ explicit: member.location ?? null }),
     pings: member.pings,
   }));
-  const placement = placeLaunch({ catalog, emulatorId: body.emulator, players: [me, ...party], preferences: body.preferences });
+  const { store, waitUntil } = c.get("services");
+  const learned = learnedLatency(store, tenantId, waitUntil);
+  const placement = placeLaunch({
+    catalog,
+    emulatorId: body.emulator,
+    players: [me, ...party],
+    preferences: body.preferences,
+    learned,
+  });
   if (placement.problem === "unknown-emulator") {
     throw validationError("body", [
       { code: "custom", path: ["emulator"], message: `no enabled emulator profile "${body.emulator}"`, input: body.emulator },
