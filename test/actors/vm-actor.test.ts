@@ -3,36 +3,9 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { VmStatus } from "../../src/actors/vm/state";
-import type { VmTimeouts } from "../../src/actors/vm/timing";
-import type { CreateVmInput } from "../../src/actors/vm/vm-actor";
-import { defaultCatalog } from "../../src/domain/catalog/defaults";
 import { newId } from "../../src/domain/ids";
 import { D1Store } from "../../src/store/d1/d1-store";
-import { cloudStub, fastCloud, vmClient, vmStub } from "../support/vms";
-
-const FAST: VmTimeouts = { provisionMs: 60_000, bootMs: 60_000, stopMs: 60_000, terminateMs: 60_000 };
-
-function input(tenantId: string, timeouts: Partial<VmTimeouts> = {}): CreateVmInput {
-  const provider = defaultCatalog().providers.find((p) => p.id === "simulated");
-  if (!provider) throw new Error("no simulated provider in the default catalog");
-  return {
-    vmId: newId("vm"),
-    tenantId,
-    provider,
-    region: "eu-central-1",
-    instanceType: "g4dn.xlarge",
-    emulatorId: "pcsx2",
-    streamingHost: "sunshine",
-    image: "sim-image-pcsx2",
-    diskGb: 64,
-    spot: false,
-    playerId: null,
-    sessionId: null,
-    apiUrl: "https://api.test",
-    requestHash: "h",
-    timeouts: { ...FAST, ...timeouts },
-  };
-}
+import { cloudStub, fastCloud, vmClient, vmInput, vmStub } from "../support/vms";
 
 const status = (vmId: string) =>
   runInDurableObject(vmStub(vmId), async (_a, state) => (await state.storage.get("status")) as VmStatus);
@@ -55,7 +28,7 @@ describe("VmActor", () => {
   it("is idempotent: a second create returns the same VM and says whether it is the same request", async () => {
     const tenantId = newId("ten");
     await fastCloud(tenantId);
-    const spec = input(tenantId);
+    const spec = vmInput(tenantId);
     const first = await vmClient(spec.vmId).create(spec);
     const second = await vmClient(spec.vmId).create(spec);
     const other = await vmClient(spec.vmId).create({ ...spec, requestHash: "different" });
@@ -68,7 +41,7 @@ describe("VmActor", () => {
     const tenantId = newId("ten");
     const noErrors = { create: 0, describe: 0, start: 0, stop: 0, terminate: 0, list: 0 };
     const cloud = await fastCloud(tenantId, { errorRates: { ...noErrors, create: 1 } });
-    const spec = input(tenantId);
+    const spec = vmInput(tenantId);
     await vmClient(spec.vmId).create(spec);
     let failing = await status(spec.vmId);
     for (let i = 0; i < 50 && failing.effectAttempt === 0; i++) {
@@ -91,7 +64,7 @@ describe("VmActor", () => {
   it("fails with the provider's reason when capacity is exhausted, leaving no instance", async () => {
     const tenantId = newId("ten");
     const cloud = await fastCloud(tenantId, { capacityExhaustedRegions: ["eu-central-1"] });
-    const spec = input(tenantId);
+    const spec = vmInput(tenantId);
     await vmClient(spec.vmId).create(spec);
     const failed = await driveTo(spec.vmId, tenantId, "failed");
     expect(failed.failureReason).toBe("capacity");
@@ -101,7 +74,7 @@ describe("VmActor", () => {
   it("times out a provisioning that never finishes and terminates the instance", async () => {
     const tenantId = newId("ten");
     const cloud = await fastCloud(tenantId, { stuckInPendingRate: 1 });
-    const spec = input(tenantId, { provisionMs: 300 });
+    const spec = vmInput(tenantId, { provisionMs: 300 });
     await vmClient(spec.vmId).create(spec);
     const failed = await driveTo(spec.vmId, tenantId, "failed");
     expect(failed.failureReason).toBe("provision-timeout");
@@ -114,7 +87,7 @@ describe("VmActor", () => {
   it("times out a boot whose agent never reports", async () => {
     const tenantId = newId("ten");
     await fastCloud(tenantId, { agent: "off" });
-    const spec = input(tenantId, { bootMs: 300 });
+    const spec = vmInput(tenantId, { bootMs: 300 });
     await vmClient(spec.vmId).create(spec);
     await driveTo(spec.vmId, tenantId, "starting");
     const failed = await driveTo(spec.vmId, tenantId, "failed");
@@ -124,7 +97,7 @@ describe("VmActor", () => {
   it("times out a stop that never completes", async () => {
     const tenantId = newId("ten");
     const cloud = await fastCloud(tenantId);
-    const spec = input(tenantId, { stopMs: 300 });
+    const spec = vmInput(tenantId, { stopMs: 300 });
     await vmClient(spec.vmId).create(spec);
     await driveTo(spec.vmId, tenantId, "running");
     await cloud.configure({ stopDelayMs: 600_000 });
@@ -136,7 +109,7 @@ describe("VmActor", () => {
   it("keeps its events through a Store outage and writes them all once the Store is back", { timeout: 30_000 }, async () => {
     const tenantId = newId("ten");
     await fastCloud(tenantId);
-    const spec = input(tenantId);
+    const spec = vmInput(tenantId);
     await env.DB.exec("ALTER TABLE vm_events RENAME TO vm_events_offline");
     try {
       await vmClient(spec.vmId).create(spec);

@@ -4,37 +4,14 @@
 // reaches the Store.
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { CreateVmInput } from "../../src/actors/vm/vm-actor";
-import { defaultCatalog } from "../../src/domain/catalog/defaults";
 import { newId } from "../../src/domain/ids";
 import { STABLE_STATES } from "../../src/domain/lifecycle";
 import { D1Store } from "../../src/store/d1/d1-store";
-import { cloudStub, fastCloud, vmClient, vmStub } from "../support/vms";
+import { cloudStub, fastCloud, vmClient, vmInput, vmStub } from "../support/vms";
 
 const VMS = 12;
+const FAULT_TIMEOUTS = { provisionMs: 2_500, bootMs: 2_500, stopMs: 2_500, terminateMs: 2_500 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function input(tenantId: string): CreateVmInput {
-  const provider = defaultCatalog().providers.find((p) => p.id === "simulated");
-  if (!provider) throw new Error("no simulated provider");
-  return {
-    vmId: newId("vm"),
-    tenantId,
-    provider,
-    region: "eu-central-1",
-    instanceType: "g4dn.xlarge",
-    emulatorId: "pcsx2",
-    streamingHost: "sunshine",
-    image: "sim-image-pcsx2",
-    diskGb: 64,
-    spot: false,
-    playerId: null,
-    sessionId: null,
-    apiUrl: "https://api.test",
-    requestHash: "h",
-    timeouts: { provisionMs: 2_500, bootMs: 2_500, stopMs: 2_500, terminateMs: 2_500 },
-  };
-}
 
 describe("fault campaign", () => {
   it("ends every VM stable, leaves no orphan or duplicate instance, and loses no event", { timeout: 60_000 }, async () => {
@@ -45,7 +22,7 @@ describe("fault campaign", () => {
       stuckInPendingRate: 0.2,
       agentSilentRate: 0.2,
     });
-    const specs = Array.from({ length: VMS }, () => input(tenantId));
+    const specs = Array.from({ length: VMS }, () => vmInput(tenantId, FAULT_TIMEOUTS));
     await Promise.all(specs.map((spec) => vmClient(spec.vmId).create(spec)));
 
     const views = async () => Promise.all(specs.map((spec) => vmClient(spec.vmId).get(tenantId)));

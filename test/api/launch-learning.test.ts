@@ -28,7 +28,14 @@ describe("learned latency", () => {
       summary = await store().summarizeLatency(t.id, new Date(0));
     }
     expect(summary).toEqual([
-      { cell: cellOf(PARIS.lat, PARIS.lon), provider: "simulated", region: "eu-central-1", samples: 1, meanRttMs: 17, minRttMs: 17 },
+      {
+        cell: cellOf(PARIS.lat, PARIS.lon),
+        provider: "simulated",
+        region: "eu-central-1",
+        samples: 1,
+        meanRttMs: 17,
+        minRttMs: 17,
+      },
       { cell: cellOf(PARIS.lat, PARIS.lon), provider: "simulated", region: "eu-west-3", samples: 1, meanRttMs: 9, minRttMs: 9 },
     ]);
   });
@@ -52,7 +59,8 @@ describe("learned latency", () => {
       })),
     );
     const preview = async () =>
-      ((await (await call("/launch/preview", jsonRequest("POST", token, LAUNCH))).json()) as { chosen: { region: string } }).chosen.region;
+      ((await (await call("/launch/preview", jsonRequest("POST", token, LAUNCH))).json()) as { chosen: { region: string } })
+        .chosen.region;
     expect(await preview()).toBe("eu-west-3"); // the model alone; the refresh starts in the background
     let chosen = await preview();
     for (let i = 0; i < 20 && chosen === "eu-west-3"; i++) {

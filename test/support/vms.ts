@@ -3,6 +3,10 @@ import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { expect } from "vitest";
 import { type VmActorClient, vmActors } from "../../src/actors/vm/client";
 import type { VmView } from "../../src/actors/vm/state";
+import type { VmTimeouts } from "../../src/actors/vm/timing";
+import type { CreateVmInput } from "../../src/actors/vm/vm-actor";
+import { defaultCatalog } from "../../src/domain/catalog/defaults";
+import { newId } from "../../src/domain/ids";
 import { call } from "./http";
 import { jsonRequest, type TestTenant } from "./tenants";
 
@@ -32,6 +36,29 @@ export function vmStub(vmId: string) {
 /** The actor's RPC surface, typed as the Worker uses it. */
 export function vmClient(vmId: string): VmActorClient {
   return vmActors(env.VM_ACTOR)(vmId);
+}
+
+/** A VmActor create input on the default catalog's simulated provider (for actor-level tests). */
+export function vmInput(tenantId: string, timeouts: Partial<VmTimeouts> = {}): CreateVmInput {
+  const provider = defaultCatalog().providers.find((p) => p.id === "simulated");
+  if (!provider) throw new Error("no simulated provider in the default catalog");
+  return {
+    vmId: newId("vm"),
+    tenantId,
+    provider,
+    region: "eu-central-1",
+    instanceType: "g4dn.xlarge",
+    emulatorId: "pcsx2",
+    streamingHost: "sunshine",
+    image: "sim-image-pcsx2",
+    diskGb: 64,
+    spot: false,
+    playerId: null,
+    sessionId: null,
+    apiUrl: "https://api.test",
+    requestHash: "h",
+    timeouts: { provisionMs: 60_000, bootMs: 60_000, stopMs: 60_000, terminateMs: 60_000, ...timeouts },
+  };
 }
 
 export const VM_BODY = { emulator: "pcsx2", provider: "simulated", region: "eu-central-1", instanceType: "g4dn.xlarge" };

@@ -1,11 +1,12 @@
 // POST /launch: a player asks to play. Placement at the edge (cached catalog, pure ranking),
 // then one call to the player's actor, which resumes, warm-starts or creates, idempotently.
 // POST /launch/preview: the same placement with no side effects.
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { sha256Hex } from "../../auth/tokens";
 import { loadCatalog } from "../../catalog/tenant-catalog";
 import { ApiError } from "../../http/errors";
+import { idempotencyKeyHeader } from "../../http/idempotency";
 import { tenantPrincipal } from "../../http/middleware/auth";
 import { errorResponses } from "../../http/responses";
 import { guarded } from "../../http/security";
@@ -16,16 +17,7 @@ import { assertFeasible, explain, launchCandidates, place, playerLocation } from
 import { LaunchBodySchema, PlacementSchema, SessionSchema } from "./schema";
 import { links } from "./session-lookup";
 
-const IdempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, "must be 1-255 visible ASCII characters")
-    .optional()
-    .openapi({
-      description: "The same key returns the same session (a different request with it is a 409)",
-      example: "click-7f3a",
-    }),
-});
+const IdempotencyHeaders = idempotencyKeyHeader("The same key returns the same session (a different request with it is a 409)");
 
 const launchRoute = createRoute({
   method: "post",

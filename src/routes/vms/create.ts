@@ -8,6 +8,7 @@ import { eligibleOffers } from "../../domain/catalog/eligibility";
 import type { TenantCatalog } from "../../domain/catalog/schema";
 import { newId } from "../../domain/ids";
 import { ApiError } from "../../http/errors";
+import { idempotencyKeyHeader } from "../../http/idempotency";
 import { tenantPrincipal } from "../../http/middleware/auth";
 import { errorResponses } from "../../http/responses";
 import { guarded } from "../../http/security";
@@ -27,16 +28,7 @@ const CreateVmBody = z
   })
   .openapi("CreateVm");
 
-const IdempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, "must be 1-255 visible ASCII characters")
-    .optional()
-    .openapi({
-      description: "Retrying with the same key returns the same VM instead of creating another",
-      example: "launch-7f3a",
-    }),
-});
+const IdempotencyHeaders = idempotencyKeyHeader("Retrying with the same key returns the same VM instead of creating another");
 
 export const createVmRoute = createRoute({
   method: "post",
