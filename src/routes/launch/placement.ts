@@ -5,6 +5,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { LaunchCandidate } from "../../actors/player/state";
+import { eligibleOffers, type Offer } from "../../domain/catalog/eligibility";
 import type { TenantCatalog } from "../../domain/catalog/schema";
 import { type Candidate, type Placement, placeLaunch, resolveLocation } from "../../domain/placement";
 import { ApiError } from "../../http/errors";
@@ -14,6 +15,23 @@ import { learnedLatency } from "../../latency/learned";
 import type { LaunchBodySchema } from "./schema";
 
 type LaunchBody = z.infer<typeof LaunchBodySchema>;
+
+/**
+ * Eligibility (needs × offers × images) is half of a placement's cost and depends only on the
+ * catalog, whose cached object stays the same while its version does: memoise it per object.
+ */
+const eligibility = new WeakMap<TenantCatalog, Map<string, readonly Offer[] | null>>();
+
+function offersFor(catalog: TenantCatalog, emulatorId: string, spot: boolean): readonly Offer[] | null {
+  let byKey = eligibility.get(catalog);
+  if (!byKey) {
+    byKey = new Map();
+    eligibility.set(catalog, byKey);
+  }
+  const key = `${emulatorId}|${spot}`;
+  if (!byKey.has(key)) byKey.set(key, eligibleOffers(catalog, emulatorId, { spot }));
+  return byKey.get(key) ?? null;
+}
 
 /** Alternatives and rejections shown to the caller (the full lists can be long). */
 const SHOWN_ALTERNATIVES = 4;
@@ -38,12 +56,14 @@ export function place(c: Context<AppEnv>, catalog: TenantCatalog, body: LaunchBo
   }));
   const { store, waitUntil } = c.get("services");
   const learned = learnedLatency(store, tenantId, waitUntil);
+  const spot = body.preferences.spot === true && catalog.policy.spotAllowed; // as placeLaunch resolves it
   const placement = placeLaunch({
     catalog,
     emulatorId: body.emulator,
     players: [me, ...party],
     preferences: body.preferences,
     learned,
+    offers: offersFor(catalog, body.emulator, spot),
   });
   if (placement.problem === "unknown-emulator") {
     throw validationError("body", [
