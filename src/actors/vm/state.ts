@@ -3,6 +3,7 @@ import type { Provider as CatalogProvider } from "../../domain/catalog/schema";
 import type { FailureReason, VmEffect, VmState } from "../../domain/lifecycle";
 import type { VmEventRecord, VmRecord } from "../../store/types";
 import type { AgentActivity, StreamingEndpoint } from "../agent-types";
+import type { VmBilling } from "./billing";
 import type { VmTimeouts } from "./timing";
 
 /** Everything needed to create the VM, fixed at creation. */
@@ -65,6 +66,8 @@ export interface VmStatus {
   flushAttempt: number;
   nextFlushAt: number | null;
   lastFlushError: string | null;
+  /** What the provider bills, for the usage ledger. */
+  billing: VmBilling;
 }
 
 export interface VmView {

@@ -14,6 +14,7 @@ import { type InstanceState, type Provider, ProviderError } from "../../provider
 import { createStore } from "../../store/create-store";
 import type { JsonObject, VmEventRecord } from "../../store/types";
 import type { AgentActivity, AgentAnswer, StreamingEndpoint } from "../agent-types";
+import { checkpoint, closeBilling, emptyBilling, observeForBilling, segmentsOf } from "./billing";
 import { recordOf, type VmSpec, type VmStatus, type VmView, viewOf } from "./state";
 import { deadlineFor, pollDelayMs, retryDelayMs } from "./timing";
 import { cloudInit } from "./user-data";
@@ -50,6 +51,7 @@ export class VmActor extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       this.#spec = (await ctx.storage.get<StoredSpec>("spec")) ?? null;
       this.#status = (await ctx.storage.get<VmStatus>("status")) ?? null;
+      if (this.#status && !this.#status.billing) this.#status.billing = emptyBilling(); // stored before billing existed
       const config = loadConfig(env);
       this.#log = createLogger(config.ok ? config.config.LOG_LEVEL : "info", { vmId: this.#spec?.vmId });
     });
@@ -113,6 +115,7 @@ export class VmActor extends DurableObject<Env> {
         flushAttempt: 0,
         nextFlushAt: now,
         lastFlushError: null,
+        billing: emptyBilling(),
       };
       const events: VmEventRecord[] = [
         this.#event("accepted", null, "pending", { provider: input.provider.id, region: input.region }),
@@ -165,6 +168,8 @@ export class VmActor extends DurableObject<Env> {
       if (!result.ok) return { ok: false, status: 409, message: `${result.message} Its state is ${status.state}.` };
       status.endpoint = endpoint;
       status.lastActivityAt = Date.now();
+      // The agent runs, so the instance does: billing may start before a poll has seen it.
+      if (observeForBilling(status.billing, this.#spec as VmSpec, "running", Date.now())) status.nextFlushAt ??= Date.now();
       await this.#save(events);
       return { ok: true };
     });
@@ -216,6 +221,12 @@ export class VmActor extends DurableObject<Env> {
     }
     if (status.nextPollAt !== null && status.nextPollAt <= now && status.pendingEffects.length === 0) {
       await this.#poll(now);
+      return true;
+    }
+    if (status.billing.nextCheckpointAt !== null && status.billing.nextCheckpointAt <= now) {
+      checkpoint(status.billing, now);
+      status.nextFlushAt ??= now;
+      await this.#save([]);
       return true;
     }
     if (status.nextFlushAt !== null && status.nextFlushAt <= now) {
@@ -319,6 +330,7 @@ export class VmActor extends DurableObject<Env> {
       ) {
         status.timings.instanceRunningAt = Date.now();
       }
+      if (observeForBilling(status.billing, spec, observed, now)) status.nextFlushAt ??= now;
       const result = this.#apply({ type: "observed", instance: observed }, { instance: observed }, events);
       if (result.ok && !result.changed && IN_FLIGHT_STATES.includes(status.state)) {
         status.pollAttempt++;
@@ -350,6 +362,11 @@ export class VmActor extends DurableObject<Env> {
         }
       }
       await store.upsertVm(recordOf(spec, status));
+      const segments = segmentsOf(status.billing, spec);
+      for (let from = status.billing.usageFlushed; from < segments.length; from += 100) {
+        await store.appendUsage(segments.slice(from, from + 100));
+      }
+      status.billing.usageFlushed = segments.length;
       status.unflushedFromSeq = null;
       status.recordDirty = false;
       status.flushAttempt = 0;
@@ -383,6 +400,8 @@ export class VmActor extends DurableObject<Env> {
       status.pollAttempt = 0;
       status.nextPollAt = IN_FLIGHT_STATES.includes(result.state) ? now + pollDelayMs(0) : null;
       if (result.reason) status.failureReason = result.reason;
+      if ((result.state === "failed" || result.state === "terminated") && closeBilling(status.billing, now))
+        status.nextFlushAt ??= now;
       if (result.state === "running") {
         status.timings.agentReadyAt = now;
         status.timings.timeToPlayableMs = now - (status.timings.bootStartedAt ?? status.timings.acceptedAt);
@@ -444,9 +463,12 @@ export class VmActor extends DurableObject<Env> {
     if (!status) return;
     // While a provider call is queued, polling waits for it (it would only see the old state).
     const effectsQueued = status.pendingEffects.length > 0;
-    const times = [effectsQueued ? status.nextEffectAt : status.nextPollAt, status.deadline, status.nextFlushAt].filter(
-      (t): t is number => t !== null,
-    );
+    const times = [
+      effectsQueued ? status.nextEffectAt : status.nextPollAt,
+      status.deadline,
+      status.nextFlushAt,
+      status.billing.nextCheckpointAt,
+    ].filter((t): t is number => t !== null);
     if (times.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.min(...times));
   }
