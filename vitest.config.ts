@@ -40,6 +40,8 @@ export default defineConfig({
             accessKeyId: "AKIDEXAMPLE",
             secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
           }),
+          // The webhook receiver (test/webhook-receiver-setup.ts): http://127.0.0.1:<port>.
+          WEBHOOK_RECEIVER_URL: inject("webhookReceiver"),
         },
         // Small limits so tests can reach them (the binding is exact locally).
         ratelimits: {
@@ -57,7 +59,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["./test/global-setup.ts", "./test/fake-ec2-setup.ts"],
+    globalSetup: ["./test/global-setup.ts", "./test/fake-ec2-setup.ts", "./test/webhook-receiver-setup.ts"],
     setupFiles: ["./test/setup.ts"],
     deps: {
       optimizer: {

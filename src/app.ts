@@ -14,6 +14,7 @@ import { services } from "./http/middleware/services";
 import { methodNotAllowed, notFound, onError } from "./http/on-error";
 import { registerDocs } from "./http/openapi";
 import type { AppEnv } from "./http/types";
+import { billingRoutes } from "./routes/billing";
 import { configRoutes } from "./routes/config";
 import { healthRoutes } from "./routes/health";
 import { launchRoutes } from "./routes/launch";
@@ -45,6 +46,7 @@ export function createApp(options: AppOptions = {}): OpenAPIHono<AppEnv> {
   app.route("/", configRoutes);
   app.route("/", vmRoutes);
   app.route("/", launchRoutes);
+  app.route("/", billingRoutes);
   for (const routes of options.extraRoutes ?? []) app.route("/", routes);
 
   registerDocs(app);

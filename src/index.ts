@@ -4,6 +4,7 @@ import { createApp } from "./app";
 
 export { PlayerActor } from "./actors/player/player-actor";
 export { VmActor } from "./actors/vm/vm-actor";
+export { WebhookActor } from "./actors/webhooks/webhook-actor";
 export { SimulatedCloud } from "./providers/simulated/simulated-cloud";
 export { MongoGateway } from "./store/mongo/gateway";
 

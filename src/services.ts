@@ -3,6 +3,7 @@
 // workerd cancels a request that touches another request's socket.
 import { type PlayerActors, playerActors } from "./actors/player/client";
 import { type VmActors, vmActors } from "./actors/vm/client";
+import { type WebhookActors, webhookActors } from "./actors/webhooks/client";
 import type { AuthDeps } from "./auth/authenticate";
 import type { RateLimiters } from "./auth/rate-limit";
 import type { Config } from "./env";
@@ -22,6 +23,8 @@ export interface Services {
   vmActors: VmActors;
   /** The player actor for a (tenant, player). */
   playerActors: PlayerActors;
+  /** The tenant's webhook actor (endpoints, deliveries); emit through src/webhooks/emit.ts. */
+  webhooks: WebhookActors;
   /** Runs work after the response without delaying it. */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -55,6 +58,7 @@ export const buildServices: ServicesFactory = ({ env, config, log, waitUntil }) 
     rateLimiters: { perCredential: env.KEY_RATE_LIMITER, perPlayer: env.PLAYER_RATE_LIMITER },
     vmActors: vmActors(env.VM_ACTOR),
     playerActors: playerActors(env.PLAYER_ACTOR),
+    webhooks: webhookActors(env.WEBHOOK_ACTOR),
     waitUntil,
   };
 };

@@ -9,6 +9,8 @@ declare namespace Cloudflare {
     FAKE_EC2_ENDPOINT: string;
     /** JSON AWS credentials for the fake EC2 endpoint (the documentation example key). */
     AWS_TEST_CREDENTIALS: string;
+    /** Base URL of the webhook receiver (test/webhook-receiver-setup.ts), http://127.0.0.1:<port>. */
+    WEBHOOK_RECEIVER_URL: string;
   }
 }
 declare module "*?raw" {

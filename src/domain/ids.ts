@@ -2,7 +2,7 @@
 // millisecond time then 16 random ones (ULID layout), so ordering by id is creation order.
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "ten" | "key" | "vm" | "ses" | "bud" | "evt" | "req";
+export type IdPrefix = "ten" | "key" | "vm" | "ses" | "bud" | "evt" | "req" | "whk" | "dlv";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";
