@@ -26,8 +26,8 @@ export interface EventsPage {
   nextCursor: number | null;
 }
 
-/** The part of a create request the actor needs; it adds the agent token and user data. */
-export type CreateVmInput = Omit<VmSpec, never>;
+/** A create request: the VM's spec (the actor adds the agent token and user data). */
+export type CreateVmInput = VmSpec;
 
 interface StoredSpec extends VmSpec {
   userData: string;
@@ -285,14 +285,11 @@ export class VmActor extends DurableObject<Env> {
           attempt: status.effectAttempt,
         }),
       );
-      const retry =
-        failure.kind === "transient" ||
-        failure.kind === "rate-limited" ||
-        (failure.kind === "not-found" && effect !== "terminateInstance");
+      const retry = failure.kind === "transient" || failure.kind === "rate-limited";
       if (failure.kind === "not-found" && effect === "terminateInstance") {
         status.pendingEffects.shift();
         this.#apply({ type: "observed", instance: "missing" }, {}, events);
-      } else if (retry && failure.kind !== "not-found") {
+      } else if (retry) {
         status.effectAttempt++;
         status.nextEffectAt = now + retryDelayMs(status.effectAttempt, failure.retryAfterMs, 30_000);
       } else {
