@@ -35,7 +35,8 @@ function authorize(principal: Principal, rule: AccessRule): void {
     throw new ApiError("FORBIDDEN", "The root credential has no tenant; use an API key of the tenant.");
   }
   if (!hasAnyScope(principal, rule.scopes)) {
-    throw new ApiError("FORBIDDEN", `This operation needs one of the scopes: ${["admin", ...rule.scopes].join(", ")}.`);
+    const scopes = [...new Set(["admin", ...rule.scopes])].join(", ");
+    throw new ApiError("FORBIDDEN", `This operation needs one of the scopes: ${scopes}.`);
   }
 }
 
