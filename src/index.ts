@@ -1,7 +1,9 @@
-// Worker entry: the HTTP API. Durable Object classes and the scheduled handler are exported
-// here as they are added.
+// Worker entry: the HTTP API, the Cron Trigger handler and the Durable Object classes.
 import { createApp } from "./app";
+import { scheduled } from "./scheduled";
 
+export { BudgetActor } from "./actors/budget/budget-actor";
+export { JobActor } from "./actors/jobs/job-actor";
 export { PlayerActor } from "./actors/player/player-actor";
 export { VmActor } from "./actors/vm/vm-actor";
 export { WebhookActor } from "./actors/webhooks/webhook-actor";
@@ -12,4 +14,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  scheduled,
 } satisfies ExportedHandler<Env>;

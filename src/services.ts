@@ -1,6 +1,7 @@
 // Per-request infrastructure. Built by one middleware and put on the context, so handlers never
 // construct I/O objects and never read `c.env`. Nothing here may be cached at module scope:
 // workerd cancels a request that touches another request's socket.
+import { type BudgetActors, budgetActors } from "./actors/budget/client";
 import { type PlayerActors, playerActors } from "./actors/player/client";
 import { type VmActors, vmActors } from "./actors/vm/client";
 import { type WebhookActors, webhookActors } from "./actors/webhooks/client";
@@ -8,7 +9,12 @@ import type { AuthDeps } from "./auth/authenticate";
 import type { RateLimiters } from "./auth/rate-limit";
 import type { Config } from "./env";
 import type { HealthCheck } from "./health/checks";
+import { JOBS } from "./jobs";
+import { runForTenants } from "./jobs/runner";
+import type { JobName } from "./jobs/table";
+import type { JobReport } from "./jobs/types";
 import type { Logger } from "./logger";
+import { jobActor } from "./scheduled";
 import { createStore, storeHealthCheck } from "./store/create-store";
 import type { Store } from "./store/types";
 
@@ -23,8 +29,15 @@ export interface Services {
   vmActors: VmActors;
   /** The player actor for a (tenant, player). */
   playerActors: PlayerActors;
+  /** The tenant's budget actor (spend per period, thresholds, actions, admission). */
+  budgets: BudgetActors;
   /** The tenant's webhook actor (endpoints, deliveries); emit through src/webhooks/emit.ts. */
   webhooks: WebhookActors;
+  /**
+   * Runs a scheduled job now: completely for one tenant, or (tenantId null) one bounded run
+   * across all tenants in the job's actor, exactly as the Cron Trigger does.
+   */
+  runJob(job: JobName, tenantId: string | null): Promise<JobReport & { skipped?: string }>;
   /** Runs work after the response without delaying it. */
   waitUntil(promise: Promise<unknown>): void;
 }
@@ -58,7 +71,15 @@ export const buildServices: ServicesFactory = ({ env, config, log, waitUntil }) 
     rateLimiters: { perCredential: env.KEY_RATE_LIMITER, perPlayer: env.PLAYER_RATE_LIMITER },
     vmActors: vmActors(env.VM_ACTOR),
     playerActors: playerActors(env.PLAYER_ACTOR),
+    budgets: budgetActors(env.BUDGET_ACTOR),
     webhooks: webhookActors(env.WEBHOOK_ACTOR),
+    runJob: async (job, tenantId) => {
+      if (tenantId !== null) return runForTenants(JOBS[job], { env, config, store, log, now: Date.now() }, [tenantId]);
+      const answer = await jobActor(env, job).run(job);
+      if (answer.ran) return answer.report;
+      const startedAt = new Date().toISOString();
+      return { job, startedAt, durationMs: 0, tenants: 0, complete: false, counters: {}, errors: [], skipped: answer.reason };
+    },
     waitUntil,
   };
 };

@@ -9,6 +9,7 @@ export const ERRORS = {
   MALFORMED_JSON: { status: 400, title: "Malformed JSON" },
   VALIDATION_FAILED: { status: 400, title: "Validation failed" },
   UNAUTHENTICATED: { status: 401, title: "Authentication required" },
+  BUDGET_EXCEEDED: { status: 402, title: "Budget exceeded" },
   FORBIDDEN: { status: 403, title: "Forbidden" },
   NOT_FOUND: { status: 404, title: "Not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },

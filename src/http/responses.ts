@@ -5,6 +5,7 @@ import { ProblemSchema } from "./errors";
 const DESCRIPTIONS = {
   400: "Malformed JSON or invalid input (`MALFORMED_JSON`, `VALIDATION_FAILED`, `BAD_REQUEST`)",
   401: "Missing, unknown, expired or revoked credential (`UNAUTHENTICATED`)",
+  402: "A budget in scope has less left than this would cost (`BUDGET_EXCEEDED`); the detail names it",
   403: "The credential lacks the required scope (`FORBIDDEN`)",
   404: "No such resource in this tenant (`NOT_FOUND`)",
   405: "The path exists but not with this method (`METHOD_NOT_ALLOWED`)",

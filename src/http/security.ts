@@ -6,7 +6,8 @@ import { BEARER_SCHEME } from "./openapi";
 export function guarded(rule: AccessRule) {
   return {
     security: [{ [BEARER_SCHEME]: [] }],
-    "x-access": "root" in rule ? ["root"] : ["admin", ...rule.scopes.filter((s) => s !== "admin")],
+    "x-access":
+      "root" in rule ? ["root"] : ["admin", ...rule.scopes.filter((s) => s !== "admin"), ...(rule.allowRoot ? ["root"] : [])],
     middleware: [requireAuth(rule)],
   };
 }

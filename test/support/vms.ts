@@ -2,6 +2,7 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { expect } from "vitest";
 import { type VmActorClient, vmActors } from "../../src/actors/vm/client";
+import { DEFAULT_LIMITS, type VmLimits } from "../../src/actors/vm/limits";
 import type { VmView } from "../../src/actors/vm/state";
 import type { VmTimeouts } from "../../src/actors/vm/timing";
 import type { CreateVmInput } from "../../src/actors/vm/vm-actor";
@@ -39,7 +40,7 @@ export function vmClient(vmId: string): VmActorClient {
 }
 
 /** A VmActor create input on the default catalog's simulated provider (for actor-level tests). */
-export function vmInput(tenantId: string, timeouts: Partial<VmTimeouts> = {}): CreateVmInput {
+export function vmInput(tenantId: string, timeouts: Partial<VmTimeouts> = {}, limits: Partial<VmLimits> = {}): CreateVmInput {
   const provider = defaultCatalog().providers.find((p) => p.id === "simulated");
   if (!provider) throw new Error("no simulated provider in the default catalog");
   return {
@@ -58,6 +59,7 @@ export function vmInput(tenantId: string, timeouts: Partial<VmTimeouts> = {}): C
     apiUrl: "https://api.test",
     requestHash: "h",
     timeouts: { provisionMs: 60_000, bootMs: 60_000, stopMs: 60_000, terminateMs: 60_000, ...timeouts },
+    limits: { ...DEFAULT_LIMITS, ...limits },
   };
 }
 

@@ -10,7 +10,9 @@ import { loadConfig } from "../../env";
 import { createLogger } from "../../logger";
 import { createStore } from "../../store/create-store";
 import { type VmActorClient, vmActors } from "../vm/client";
+import { DEFAULT_LIMITS } from "../vm/limits";
 import { DEFAULT_TIMEOUTS, retryDelayMs } from "../vm/timing";
+import { webhookActors } from "../webhooks/client";
 import {
   type LaunchCandidate,
   type LaunchRequest,
@@ -23,6 +25,7 @@ import {
   sessionRecord,
   sessionView,
 } from "./state";
+import { sessionEndedEvent } from "./webhook-events";
 
 export type LaunchAnswer =
   | { ok: true; created: boolean; resumed: boolean; view: SessionView }
@@ -49,6 +52,8 @@ const FOLLOW_PLAYABLE_MS = 30_000;
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const KEPT_SESSIONS = 50;
 const KEPT_EVENTS = 100;
+/** VM states from which a starting session's VM will not become playable by itself. */
+const VM_GONE_STATES = new Set(["stopping", "stopped", "terminating", "terminated"]);
 /** VM failures after which the next candidate is tried. */
 const FALLBACK_REASONS = new Set(["capacity", "quota"]);
 
@@ -124,7 +129,7 @@ export class PlayerActor extends DurableObject<Env> {
         const stopped = await vm.command(tenantId, "stop");
         if (!stopped.ok) await vm.command(tenantId, "terminate");
       }
-      if (LIVE_SESSION_STATES.includes(session.state)) this.#transition(session, "ended", "ended", {});
+      if (LIVE_SESSION_STATES.includes(session.state)) this.#transition(session, "ended", "ended", { reason: "requested" });
       await this.#save();
       return { ok: true, created: false, resumed: false, view: sessionView(session) };
     });
@@ -159,7 +164,9 @@ export class PlayerActor extends DurableObject<Env> {
       endpoint: null,
       warm: false,
       failureReason: null,
+      endReason: null,
       apiUrl: request.apiUrl,
+      limits: request.limits,
       createdAt: now,
       playableAt: null,
       endedAt: null,
@@ -226,6 +233,7 @@ export class PlayerActor extends DurableObject<Env> {
       apiUrl: session.apiUrl,
       requestHash: session.id,
       timeouts: DEFAULT_TIMEOUTS,
+      limits: session.limits ?? DEFAULT_LIMITS,
     });
     session.vmId = vmId;
     session.attempts.push(attemptOf(candidate, vmId));
@@ -269,6 +277,12 @@ export class PlayerActor extends DurableObject<Env> {
       }
     } else if (session.state === "playable" && view.state !== "running") {
       this.#transition(session, "ended", "ended", { reason: `vm-${view.state}` });
+    } else if (session.state === "starting" && VM_GONE_STATES.has(view.state)) {
+      // Stopped or terminated before it was ever playable (e.g. a limit, an operator): it will not become so.
+      attempt.outcome = "failed";
+      attempt.reason = `vm-${view.state}`;
+      session.failureReason = `vm-${view.state}`;
+      this.#transition(session, "failed", "failed", { reason: session.failureReason });
     }
   }
 
@@ -276,7 +290,10 @@ export class PlayerActor extends DurableObject<Env> {
 
   #transition(session: Session, state: SessionState, type: string, data: Record<string, unknown>): void {
     session.state = state;
-    if (state === "ended" || state === "failed") session.endedAt ??= Date.now();
+    if (state === "ended" || state === "failed") {
+      session.endedAt ??= Date.now();
+      session.endReason ??= typeof data.reason === "string" ? data.reason : state;
+    }
     this.#push(session, type, data);
   }
 
@@ -301,7 +318,10 @@ export class PlayerActor extends DurableObject<Env> {
     }
   }
 
-  /** Writes changed sessions to the Store; on failure keeps them and retries with backoff. */
+  /**
+   * Writes changed sessions to the Store and emits `session.ended` for those that ended or failed;
+   * on failure keeps them and retries with backoff (the webhook id makes a re-emit a no-op).
+   */
   async #flush(): Promise<void> {
     const state = this.#state;
     if (state.dirty.length === 0 || (state.nextFlushAt ?? 0) > Date.now()) return;
@@ -309,9 +329,12 @@ export class PlayerActor extends DurableObject<Env> {
       const config = loadConfig(this.env);
       if (!config.ok) throw new Error("invalid settings");
       const store = createStore(this.env, config.config);
+      const webhooks = webhookActors(this.env.WEBHOOK_ACTOR);
       for (const id of [...state.dirty]) {
         const session = this.#session(id);
         if (session) await store.upsertSession(sessionRecord(session));
+        const ended = session ? sessionEndedEvent(session) : null;
+        if (session && ended) await webhooks(session.tenantId).emit(ended);
         state.dirty = state.dirty.filter((d) => d !== id);
       }
       state.flushAttempt = 0;

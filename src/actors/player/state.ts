@@ -2,6 +2,7 @@
 import type { Provider as CatalogProvider } from "../../domain/catalog/schema";
 import type { SessionRecord } from "../../store/types";
 import type { StreamingEndpoint } from "../agent-types";
+import type { VmLimits } from "../vm/limits";
 
 /** A placement the launch may use, best first (computed at the edge by the placement engine). */
 export interface LaunchCandidate {
@@ -30,6 +31,8 @@ export interface LaunchRequest {
   apiUrl: string;
   /** How many sessions a player may have at once (tenant policy). */
   maxActiveSessions: number;
+  /** Idle and lifetime limits of the VMs created for the session (tenant policy). */
+  limits: VmLimits;
   /** Placement explanation stored with the session (alternatives and reasons). */
   placement: Record<string, unknown>;
 }
@@ -71,7 +74,11 @@ export interface Session {
   endpoint: StreamingEndpoint | null;
   warm: boolean;
   failureReason: string | null;
+  /** Why it ended or failed (e.g. `requested`, `vm-stopping`, a VM failure reason). Absent on sessions stored before. */
+  endReason?: string | null;
   apiUrl: string;
+  /** For the VMs this session creates (absent on sessions stored before: DEFAULT_LIMITS). */
+  limits?: VmLimits;
   createdAt: number;
   playableAt: number | null;
   endedAt: number | null;

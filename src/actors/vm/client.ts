@@ -1,7 +1,7 @@
 // How the Worker reaches VM actors: one Durable Object per VM, named by the VM id.
 import type { AgentActivity, AgentAnswer, StreamingEndpoint } from "../agent-types";
 import type { VmView } from "./state";
-import type { CommandAnswer, CreateAnswer, CreateVmInput, EventsPage, VmActor } from "./vm-actor";
+import type { CheckAnswer, CommandAnswer, CreateAnswer, CreateVmInput, EventsPage, SweepAnswer, VmActor } from "./vm-actor";
 
 /** The actor's RPC surface, as the Worker uses it. */
 export interface VmActorClient {
@@ -11,6 +11,10 @@ export interface VmActorClient {
   events(tenantId: string, afterSeq: number, limit: number): Promise<EventsPage | null>;
   agentReady(token: string, endpoint: StreamingEndpoint): Promise<AgentAnswer>;
   heartbeat(token: string, activity: AgentActivity): Promise<AgentAnswer>;
+  /** Applies the idle/lifetime limits at `now` (default: the actor's clock); stops the VM if one is reached. */
+  sweep(tenantId: string, now?: number): Promise<SweepAnswer | null>;
+  /** Asks the provider about the instance now (running/stopped/starting/stopping); a vanished one fails the VM. */
+  checkInstance(tenantId: string): Promise<CheckAnswer | null>;
 }
 
 export type VmActors = (vmId: string) => VmActorClient;

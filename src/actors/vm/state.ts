@@ -4,6 +4,7 @@ import type { FailureReason, VmEffect, VmState } from "../../domain/lifecycle";
 import type { VmEventRecord, VmRecord } from "../../store/types";
 import type { AgentActivity, StreamingEndpoint } from "../agent-types";
 import type { VmBilling } from "./billing";
+import type { LimitReason, VmLimits } from "./limits";
 import type { VmTimeouts } from "./timing";
 
 /** Everything needed to create the VM, fixed at creation. */
@@ -26,6 +27,8 @@ export interface VmSpec {
   /** SHA-256 of the create request, to refuse an idempotency key reused for another request. */
   requestHash: string;
   timeouts: VmTimeouts;
+  /** Idle and lifetime limits while running (tenant policy at creation; DEFAULT_LIMITS for older VMs). */
+  limits: VmLimits;
 }
 
 export interface VmTimings {
@@ -68,7 +71,12 @@ export interface VmStatus {
   lastFlushError: string | null;
   /** What the provider bills, for the usage ledger. */
   billing: VmBilling;
+  /** Why the latest stop was made: a limit, or `requested` (the API). Absent on VMs stored before. */
+  stopReason?: StopReason | null;
 }
+
+/** Why a VM was stopped: a limit the actor enforced, or a stop command through the API. */
+export type StopReason = LimitReason | "requested";
 
 export interface VmView {
   id: string;

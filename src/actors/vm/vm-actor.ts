@@ -4,8 +4,16 @@
 // events to the Store through an outbox, retried until they land (a Store outage loses nothing).
 // Every state change is serialised through one queue, so a command arriving while a provider
 // call is in flight waits its turn instead of interleaving with it.
+//
+// Limits: a running VM is stopped by its own alarm when it is idle, its agent is silent, or its
+// boot reached the maximum session length (pure rule: ./limits.ts; `sweep` applies it on demand).
+// The stop is an ordinary `stop` event whose data names the limit ({ reason, limitMs, ... }); the
+// `observed` event that then enters `stopped` repeats the reason. Lifecycle webhooks (vm.running,
+// vm.stopped, vm.failed: ./webhook-events.ts) are emitted by the outbox flush, after the events
+// reach the Store. `checkInstance` is the reconciliation hook: a describe now, as polling does.
 import { DurableObject } from "cloudflare:workers";
 import { digestsEqual, sha256Hex } from "../../auth/tokens";
+import { cumulativeByPeriod } from "../../domain/budgets";
 import { failureReasonOf, IN_FLIGHT_STATES, transition, type VmCommand } from "../../domain/lifecycle";
 import { loadConfig } from "../../env";
 import { createLogger, type Logger } from "../../logger";
@@ -14,13 +22,28 @@ import { type InstanceState, type Provider, ProviderError } from "../../provider
 import { createStore } from "../../store/create-store";
 import type { JsonObject, VmEventRecord } from "../../store/types";
 import type { AgentActivity, AgentAnswer, StreamingEndpoint } from "../agent-types";
+import { budgetActors } from "../budget/client";
+import { webhookActors } from "../webhooks/client";
 import { checkpoint, closeBilling, emptyBilling, observeForBilling, segmentsOf } from "./billing";
+import { checkLimits, DEFAULT_LIMITS, type LimitReason, limitAlarmAt } from "./limits";
 import { recordOf, type VmSpec, type VmStatus, type VmView, viewOf } from "./state";
 import { deadlineFor, pollDelayMs, retryDelayMs } from "./timing";
 import { cloudInit } from "./user-data";
+import { webhookEventsOf } from "./webhook-events";
 
 export type CommandAnswer = { ok: true; view: VmView } | { ok: false; status: 404 | 409; message: string };
 export type CreateAnswer = { created: boolean; sameRequest: boolean; view: VmView };
+/** What `sweep` did: `stop` with the limit's reason, or nothing (`acted: null`). */
+export interface SweepAnswer {
+  acted: "stop" | null;
+  reason: LimitReason | null;
+  state: string;
+}
+/** The VM's state after `checkInstance`; `checked` is false when the provider was not (or could not be) asked. */
+export interface CheckAnswer {
+  state: string;
+  checked: boolean;
+}
 export interface EventsPage {
   items: VmEventRecord[];
   nextCursor: number | null;
@@ -39,6 +62,8 @@ const eventKey = (seq: number) => `${EVENT_PREFIX}${String(seq).padStart(10, "0"
 const CREATE_VISIBILITY_GRACE_MS = 60_000;
 /** Work done in one alarm before it reschedules itself (bounds one invocation). */
 const MAX_STEPS_PER_ALARM = 8;
+/** States in which `checkInstance` asks the provider whether the instance is still there. */
+const CHECKED_STATES: readonly string[] = ["running", "stopped", "starting", "stopping"];
 
 export class VmActor extends DurableObject<Env> {
   #spec: StoredSpec | null = null;
@@ -50,6 +75,7 @@ export class VmActor extends DurableObject<Env> {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.#spec = (await ctx.storage.get<StoredSpec>("spec")) ?? null;
+      if (this.#spec && !this.#spec.limits) this.#spec.limits = DEFAULT_LIMITS; // stored before limits existed
       this.#status = (await ctx.storage.get<VmStatus>("status")) ?? null;
       if (this.#status && !this.#status.billing) this.#status.billing = emptyBilling(); // stored before billing existed
       const config = loadConfig(env);
@@ -116,6 +142,7 @@ export class VmActor extends DurableObject<Env> {
         nextFlushAt: now,
         lastFlushError: null,
         billing: emptyBilling(),
+        stopReason: null,
       };
       const events: VmEventRecord[] = [
         this.#event("accepted", null, "pending", { provider: input.provider.id, region: input.region }),
@@ -138,6 +165,7 @@ export class VmActor extends DurableObject<Env> {
       const result = this.#apply({ type }, {}, events);
       if (!result.ok) return { ok: false, status: 409, message: `${result.message} Its state is ${status.state}.` };
       if (type === "start" && result.changed) status.timings.bootStartedAt = Date.now();
+      if (type === "stop" && result.changed) status.stopReason = "requested";
       await this.#save(events);
       return { ok: true, view: viewOf(this.#spec as VmSpec, status) };
     });
@@ -154,6 +182,36 @@ export class VmActor extends DurableObject<Env> {
     const items = [...rows.values()].slice(0, limit);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.size > limit && last ? last.seq : null };
+  }
+
+  /**
+   * The safety net a scheduled job calls: applies the idle/lifetime limits now (the actor's own
+   * alarm normally has already). Stops the VM when one is reached. Null when not this tenant's VM.
+   */
+  sweep(tenantId: string, now: number = Date.now()): Promise<SweepAnswer | null> {
+    return this.#serial(async () => {
+      if (!this.#mine(tenantId)) return null;
+      const status = this.#status as VmStatus;
+      const check = checkLimits((this.#spec as VmSpec).limits, status, now);
+      if (!check.due) return { acted: null, reason: null, state: status.state };
+      await this.#enforceLimit(check.reason);
+      return { acted: "stop", reason: check.reason, state: status.state };
+    });
+  }
+
+  /**
+   * Reconciliation: asks the provider about the instance right now (as the actor's polling does),
+   * so one that vanished (e.g. a spot interruption) fails the VM with `instance-lost` and closes
+   * its billing. Only in running, stopped, starting and stopping. Null when not this tenant's VM.
+   */
+  checkInstance(tenantId: string): Promise<CheckAnswer | null> {
+    return this.#serial(async () => {
+      if (!this.#mine(tenantId)) return null;
+      const status = this.#status as VmStatus;
+      if (!CHECKED_STATES.includes(status.state)) return { state: status.state, checked: false };
+      const checked = await this.#poll(Date.now());
+      return { state: status.state, checked };
+    });
   }
 
   // --- RPC: the in-VM agent --------------------------------------------------------------------
@@ -223,6 +281,11 @@ export class VmActor extends DurableObject<Env> {
       await this.#poll(now);
       return true;
     }
+    const limit = checkLimits((this.#spec as VmSpec).limits, status, now);
+    if (limit.due) {
+      await this.#enforceLimit(limit.reason);
+      return true;
+    }
     if (status.billing.nextCheckpointAt !== null && status.billing.nextCheckpointAt <= now) {
       checkpoint(status.billing, now);
       status.nextFlushAt ??= now;
@@ -234,6 +297,27 @@ export class VmActor extends DurableObject<Env> {
       return status.nextFlushAt === null; // stop this alarm after a failed flush
     }
     return false;
+  }
+
+  /** Stops a running VM that reached a limit; the `stop` event's data names the reason. */
+  async #enforceLimit(reason: LimitReason): Promise<void> {
+    const spec = this.#spec as VmSpec;
+    const status = this.#status as VmStatus;
+    const events: VmEventRecord[] = [];
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    status.stopReason = reason;
+    this.#apply(
+      { type: "stop" },
+      {
+        reason,
+        limitMs: reason === "max-session" ? spec.limits.maxSessionMs : spec.limits.idleTimeoutMs,
+        lastActivityAt: iso(status.lastActivityAt),
+        lastHeartbeatAt: iso(status.lastHeartbeatAt),
+      },
+      events,
+    );
+    this.#log.info("limit reached: stopping the VM", { reason });
+    await this.#save(events);
   }
 
   async #runEffect(now: number): Promise<void> {
@@ -301,11 +385,16 @@ export class VmActor extends DurableObject<Env> {
     await this.#save(events);
   }
 
-  async #poll(now: number): Promise<void> {
+  /**
+   * Describes the instance and applies what the provider reports; false when the describe failed
+   * (retried with backoff while a transition is in flight; a stable state just stays as it is).
+   */
+  async #poll(now: number): Promise<boolean> {
     const spec = this.#spec as StoredSpec;
     const status = this.#status as VmStatus;
     const events: VmEventRecord[] = [];
     const instanceId = status.providerInstanceId;
+    let described = true;
     try {
       const info = instanceId ? await this.#provider().describeInstance(spec.region, instanceId) : null;
       let observed: InstanceState | "missing" = info?.state ?? "missing";
@@ -334,11 +423,15 @@ export class VmActor extends DurableObject<Env> {
         status.nextPollAt = now + pollDelayMs(status.pollAttempt);
       }
     } catch (error) {
-      status.pollAttempt++;
-      status.nextPollAt = now + pollDelayMs(status.pollAttempt);
+      described = false;
+      if (IN_FLIGHT_STATES.includes(status.state)) {
+        status.pollAttempt++;
+        status.nextPollAt = now + pollDelayMs(status.pollAttempt);
+      }
       this.#log.warn("describe failed", { error });
     }
     await this.#save(events);
+    return described;
   }
 
   /** Writes the record and the unflushed events to the Store; on failure retries later. */
@@ -354,14 +447,32 @@ export class VmActor extends DurableObject<Env> {
           start: eventKey(status.unflushedFromSeq),
           prefix: EVENT_PREFIX,
         });
-        for (let batch = [...rows.values()]; batch.length > 0; batch = batch.slice(100)) {
+        const written = [...rows.values()];
+        for (let batch = written; batch.length > 0; batch = batch.slice(100)) {
           await store.appendVmEvents(batch.slice(0, 100));
+        }
+        // Lifecycle webhooks for the events now in the Store. Part of the flush: if queuing them
+        // fails, the flush is retried and they are emitted again (deterministic ids: no duplicates).
+        const hooks = webhookEventsOf(spec, written);
+        if (hooks.length > 0) {
+          const webhooks = webhookActors(this.env.WEBHOOK_ACTOR);
+          for (const hook of hooks) await webhooks(spec.tenantId).emit(hook);
         }
       }
       await store.upsertVm(recordOf(spec, status));
       const segments = segmentsOf(status.billing, spec);
       for (let from = status.billing.usageFlushed; from < segments.length; from += 100) {
         await store.appendUsage(segments.slice(from, from + 100));
+      }
+      if (segments.length > status.billing.usageFlushed) {
+        // The tenant's budgets learn the VM's cumulative spend per period once it is in the ledger
+        // (cumulative, so a retried report never counts twice).
+        await budgetActors(this.env.BUDGET_ACTOR)(spec.tenantId).recordUsage(spec.tenantId, {
+          vmId: spec.vmId,
+          playerId: spec.playerId,
+          totals: cumulativeByPeriod(segments, status.billing.usageFlushed),
+          computeOpen: status.billing.computeOpen,
+        });
       }
       status.billing.usageFlushed = segments.length;
       status.unflushedFromSeq = null;
@@ -400,6 +511,7 @@ export class VmActor extends DurableObject<Env> {
       if ((result.state === "failed" || result.state === "terminated") && closeBilling(status.billing, now))
         status.nextFlushAt ??= now;
       if (result.state === "running") {
+        status.stopReason = null;
         status.timings.agentReadyAt = now;
         status.timings.timeToPlayableMs = now - (status.timings.bootStartedAt ?? status.timings.acceptedAt);
       }
@@ -416,6 +528,7 @@ export class VmActor extends DurableObject<Env> {
         this.#event(command.type, from, status.state, {
           ...data,
           ...(result.reason ? { reason: result.reason } : {}),
+          ...(result.changed && result.state === "stopped" && status.stopReason ? { reason: status.stopReason } : {}),
           ...(result.effects.length > 0 ? { effects: result.effects } : {}),
         }),
       );
@@ -458,6 +571,7 @@ export class VmActor extends DurableObject<Env> {
   async #schedule(): Promise<void> {
     const status = this.#status;
     if (!status) return;
+    const now = Date.now();
     // While a provider call is queued, polling waits for it (it would only see the old state).
     const effectsQueued = status.pendingEffects.length > 0;
     const times = [
@@ -465,6 +579,9 @@ export class VmActor extends DurableObject<Env> {
       status.deadline,
       status.nextFlushAt,
       status.billing.nextCheckpointAt,
+      // Heartbeats move the limits without rescheduling: an alarm that comes early finds nothing
+      // due and reschedules from here, so a frequent heartbeat never rewrites the alarm.
+      limitAlarmAt(checkLimits((this.#spec as VmSpec).limits, status, now), now),
     ].filter((t): t is number => t !== null);
     if (times.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.min(...times));

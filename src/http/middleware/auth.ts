@@ -9,8 +9,11 @@ import type { Scope } from "../../store/types";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
 
-/** `root`: only the root credential. `scopes`: a tenant credential with one of them (admin always may). */
-export type AccessRule = { root: true } | { scopes: readonly Scope[] };
+/**
+ * `root`: only the root credential. `scopes`: a tenant credential with one of them (admin always
+ * may); with `allowRoot`, the root credential too (the handler then acts across tenants).
+ */
+export type AccessRule = { root: true } | { scopes: readonly Scope[]; allowRoot?: boolean };
 
 export const requireAuth =
   (rule: AccessRule): MiddlewareHandler<AppEnv> =>
@@ -32,6 +35,7 @@ function authorize(principal: Principal, rule: AccessRule): void {
     return;
   }
   if (principal.kind === "root") {
+    if (rule.allowRoot) return;
     throw new ApiError("FORBIDDEN", "The root credential has no tenant; use an API key of the tenant.");
   }
   if (!hasAnyScope(principal, rule.scopes)) {

@@ -3,7 +3,9 @@
 // POST /launch/preview: the same placement with no side effects.
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { limitsOf } from "../../actors/vm/limits";
 import { sha256Hex } from "../../auth/tokens";
+import { admitLaunch } from "../../billing/admission";
 import { loadCatalog } from "../../catalog/tenant-catalog";
 import { ApiError } from "../../http/errors";
 import { idempotencyKeyHeader } from "../../http/idempotency";
@@ -29,7 +31,8 @@ const launchRoute = createRoute({
     "location and measured pings, and starts a session there: a live session for the same emulator is resumed, a stopped " +
     "VM of the player in an acceptable region is started (warm), otherwise a VM is created, falling back to the next " +
     "region on capacity or quota errors. Answers 202 at once; follow `links.events` (SSE) or poll `links.self` until " +
-    "`playable`. One live session per player (tenant policy). Scopes `player` (for itself) or `operator` (naming " +
+    "`playable`. One live session per player (tenant policy). Refused with 402 `BUDGET_EXCEEDED` when a budget covering " +
+    "the player has less left than the chosen offer's hourly price for the policy's `minSessionMinutes`. Scopes `player` (for itself) or `operator` (naming " +
     "`playerId`).",
   ...guarded({ scopes: ["player", "operator"] }),
   request: {
@@ -41,7 +44,7 @@ const launchRoute = createRoute({
       description: "The session (new, resumed or the one this Idempotency-Key created)",
       content: { "application/json": { schema: SessionSchema } },
     },
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 402, 403, 409, 413, 415, 429, 503),
   },
 });
 
@@ -86,6 +89,15 @@ export function registerLaunch(router: OpenAPIHono<AppEnv>): void {
     assertFeasible(placement);
     const emulator = catalog.emulators.find((e) => e.id === body.emulator);
     const candidates = launchCandidates(catalog, placement);
+    const { store, budgets } = c.get("services");
+    await admitLaunch({
+      store,
+      budgets,
+      tenantId,
+      playerId,
+      hourlyPriceMicros: candidates[0]?.hourlyPriceMicros ?? 0,
+      minSessionMinutes: catalog.policy.minSessionMinutes,
+    });
     const answer = await c
       .get("services")
       .playerActors(tenantId, playerId)
@@ -101,6 +113,7 @@ export function registerLaunch(router: OpenAPIHono<AppEnv>): void {
         requestHash: await sha256Hex(JSON.stringify(body)),
         apiUrl: new URL(c.req.url).origin,
         maxActiveSessions: catalog.policy.maxSessionsPerPlayer,
+        limits: limitsOf(catalog.policy),
         placement: explain(placement),
       });
     if (!answer.ok) throw new ApiError(answer.status === 404 ? "NOT_FOUND" : "CONFLICT", answer.message);

@@ -1,8 +1,10 @@
 // POST /vms (operator): create a VM on a provider for an emulator; 202 + Location. With an
 // Idempotency-Key the VM id is derived from it, so a retried request reaches the same VM.
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { limitsOf } from "../../actors/vm/limits";
 import { DEFAULT_TIMEOUTS } from "../../actors/vm/timing";
 import { sha256Hex } from "../../auth/tokens";
+import { admitLaunch } from "../../billing/admission";
 import { loadCatalog } from "../../catalog/tenant-catalog";
 import { eligibleOffers } from "../../domain/catalog/eligibility";
 import type { TenantCatalog } from "../../domain/catalog/schema";
@@ -39,7 +41,8 @@ export const createVmRoute = createRoute({
     "Accepts a VM for an emulator on a provider, region and instance type from the tenant's catalog and starts creating " +
     "it asynchronously (202; poll `GET /vms/{id}` or its events). The instance type must meet the emulator's needs and the " +
     "emulator must have an image there. `Idempotency-Key` makes retries safe: the same key returns the same VM (a " +
-    "different request with a used key is a 409). Scope `operator`.",
+    "different request with a used key is a 409). Refused with 402 when a budget in scope has less left than the VM's " +
+    "hourly price for the policy's `minSessionMinutes`. Scope `operator`.",
   ...guarded({ scopes: ["operator"] }),
   request: {
     headers: IdempotencyHeaders,
@@ -50,7 +53,7 @@ export const createVmRoute = createRoute({
       description: "Accepted (or the VM this Idempotency-Key already created)",
       content: { "application/json": { schema: VmSchema } },
     },
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+    ...errorResponses(400, 401, 402, 403, 409, 413, 415, 429, 503),
   },
 });
 
@@ -66,6 +69,19 @@ export const createVm: RouteHandler<typeof createVmRoute, AppEnv> = async (c) =>
   const key = c.req.valid("header")["idempotency-key"];
   const vmId = key ? `vm_${(await sha256Hex(`${tenantId}\n${key}`)).slice(0, 26)}` : newId("vm");
   const requestHash = await sha256Hex(JSON.stringify(body));
+  const { store, budgets, vmActors } = c.get("services");
+  // A retry of an accepted create returns its VM whatever the budget says since.
+  const retried = key ? (await vmActors(vmId).get(tenantId)) !== null : false;
+  if (!retried) {
+    await admitLaunch({
+      store,
+      budgets,
+      tenantId,
+      playerId: body.playerId ?? null,
+      hourlyPriceMicros: body.spot ? (offer.spotHourlyMicros ?? offer.onDemandHourlyMicros) : offer.onDemandHourlyMicros,
+      minSessionMinutes: catalog.policy.minSessionMinutes,
+    });
+  }
   const answer = await c
     .get("services")
     .vmActors(vmId)
@@ -85,6 +101,7 @@ export const createVm: RouteHandler<typeof createVmRoute, AppEnv> = async (c) =>
       apiUrl: new URL(c.req.url).origin,
       requestHash,
       timeouts: DEFAULT_TIMEOUTS,
+      limits: limitsOf(catalog.policy),
     });
   if (!answer.sameRequest) {
     throw new ApiError("CONFLICT", "This Idempotency-Key was already used for a different request.");
