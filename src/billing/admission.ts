@@ -56,4 +56,5 @@ export async function admitLaunch(input: AdmissionInput): Promise<void> {
   );
 }
 
-const dollars = (micros: number) => `$${(micros / 1_000_000).toFixed(2)}`;
+/** Dollars for people: cents, or micro-dollar precision below a cent. */
+const dollars = (micros: number) => `$${(micros / 1_000_000).toFixed(micros > 0 && micros < 10_000 ? 6 : 2)}`;

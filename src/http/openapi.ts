@@ -1,6 +1,7 @@
 // OpenAPI 3.1 document at /openapi.json and interactive docs (Scalar) at /docs.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
+import type { Config } from "../env";
 import { API_TITLE, VERSION } from "../version";
 import type { AppEnv } from "./types";
 
@@ -17,6 +18,13 @@ export const TAGS = [
   { name: "health", description: "Identity, readiness and liveness" },
 ];
 
+/** How the document names the environment it describes (OWASP API9: inventory). */
+const ENVIRONMENT_LABEL: Record<Config["ENVIRONMENT"], string> = {
+  development: "local development",
+  staging: "staging",
+  production: "production",
+};
+
 export function registerDocs(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
     type: "http",
@@ -28,17 +36,28 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "The per-VM agent token from the VM's user data (the in-VM agent's credential, not an API key).",
   });
-  app.doc31(OPENAPI_PATH, (c) => ({
-    openapi: "3.1.0",
-    info: {
-      title: API_TITLE,
-      version: VERSION,
-      description:
-        "Control plane that puts cloud-gaming players on GPU VMs close to them. " +
-        "Every error is `application/problem+json` (RFC 9457) with a stable `code` and the request's `requestId`.",
-    },
-    servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
-    tags: TAGS,
-  }));
+  app.doc31(OPENAPI_PATH, (c) => {
+    const environment = (c.get("config") as Config | undefined)?.ENVIRONMENT ?? "production";
+    return {
+      openapi: "3.1.0",
+      info: {
+        title: API_TITLE,
+        version: VERSION,
+        description:
+          "Control plane that puts cloud-gaming players on GPU VMs close to them. " +
+          "Every error is `application/problem+json` (RFC 9457) with a stable `code` and the request's `requestId`.",
+        contact: { name: "Gamer Provisioner platform team" },
+      },
+      servers: [
+        {
+          url: new URL(c.req.url).origin,
+          description: `This deployment (${ENVIRONMENT_LABEL[environment]})`,
+          // Public: players' launchers call it from the internet.
+          "x-internal": false,
+        },
+      ],
+      tags: TAGS,
+    };
+  });
   app.get(DOCS_PATH, Scalar({ url: OPENAPI_PATH, pageTitle: `${API_TITLE} — API reference` }));
 }

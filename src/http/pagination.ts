@@ -3,11 +3,12 @@ import { z } from "@hono/zod-openapi";
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../store/types";
 
 export const PageQuerySchema = z.object({
-  cursor: z
-    .string()
-    .max(1024)
-    .optional()
-    .openapi({ description: "`nextCursor` from the previous page; omit for the first page", example: "InZtXzAxIg" }),
+  cursor: z.string().max(1024).optional().openapi({
+    description: "`nextCursor` from the previous page; omit for the first page",
+    // Documented, not enforced here: decodeCursor answers 400 BAD_REQUEST to anything else.
+    pattern: "^[A-Za-z0-9_-]{1,1024}$",
+    example: "InZtXzAxIg",
+  }),
   limit: z.coerce
     .number()
     .int()

@@ -22,11 +22,40 @@ export type ErrorStatus = keyof typeof DESCRIPTIONS;
 
 const problemContent = { "application/problem+json": { schema: ProblemSchema } };
 
+// A type alias, not an interface: the OpenAPI types index extensions (`x-…`), which an interface cannot satisfy.
+type HeaderObject = {
+  description: string;
+  schema: { type: "string" | "integer"; example?: string | number; minimum?: number; maximum?: number; maxLength?: number };
+};
+
+const RETRY_AFTER: HeaderObject = {
+  description: "Seconds to wait before retrying",
+  schema: { type: "integer", minimum: 0, maximum: 86_400, example: 60 },
+};
+
+/** The headers each problem carries (the error model sets them; see src/http/errors.ts callers). */
+const HEADERS: Partial<Record<ErrorStatus, Record<string, HeaderObject>>> = {
+  401: {
+    "WWW-Authenticate": {
+      description: "The Bearer challenge (RFC 6750)",
+      schema: { type: "string", maxLength: 256, example: 'Bearer realm="gamer-provisioner", error="invalid_token"' },
+    },
+  },
+  405: {
+    Allow: { description: "The methods the path supports", schema: { type: "string", maxLength: 64, example: "GET, HEAD" } },
+  },
+  429: { "Retry-After": RETRY_AFTER },
+  503: { "Retry-After": RETRY_AFTER },
+};
+
+type ErrorResponse = { description: string; content: typeof problemContent; headers?: Record<string, HeaderObject> };
+
 /** `errorResponses(400, 404)` → the `responses` entries for those problems, plus 500. */
 export function errorResponses<const S extends readonly ErrorStatus[]>(...statuses: S) {
-  const out = {} as Record<S[number] | 500, { description: string; content: typeof problemContent }>;
+  const out = {} as Record<S[number] | 500, ErrorResponse>;
   for (const status of [...statuses, 500 as const]) {
-    out[status] = { description: DESCRIPTIONS[status], content: problemContent };
+    const headers = HEADERS[status];
+    out[status] = { description: DESCRIPTIONS[status], content: problemContent, ...(headers ? { headers } : {}) };
   }
   return out;
 }

@@ -42,6 +42,7 @@ const LivenessSchema = z.object({ status: z.literal("alive") }).openapi("Livenes
 const identity = createRoute({
   method: "get",
   path: "/",
+  operationId: "getIdentity",
   tags: ["health"],
   summary: "API identity",
   description: "Name and version of the API. Needs no credential.",
@@ -54,6 +55,7 @@ const identity = createRoute({
 const health = createRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
   tags: ["health"],
   summary: "Readiness with dependency checks",
   description:
@@ -69,6 +71,7 @@ const health = createRoute({
 const live = createRoute({
   method: "get",
   path: "/health/live",
+  operationId: "getLiveness",
   tags: ["health"],
   summary: "Liveness",
   description: "Answers 200 without touching any dependency: the isolate is up. Needs no credential.",

@@ -15,6 +15,8 @@ export const MicrosSchema = z
   .number()
   .int("must be a whole number of micro-dollars")
   .min(0, "must not be negative")
+  // $1 billion: far above any price, and keeps sums of prices well inside the safe integer range.
+  .max(1_000_000_000_000_000, "must be at most 10^15 micro-dollars")
   .openapi({ description: "Money in integer micro-dollars (1 USD = 1000000)", example: 1006000 });
 
 const RegionCodeSchema = z
@@ -111,6 +113,7 @@ export const ProviderRegionSchema = z
     enabled: z.boolean().default(true),
     beaconUrl: z
       .url({ protocol: /^https?$/ })
+      .max(2048)
       .nullable()
       .default(null)
       .openapi({ description: "Where clients measure their RTT to this region (optional)", example: null }),
@@ -142,6 +145,7 @@ export const InstanceTypeSchema = z
     regions: z
       .array(RegionCodeSchema)
       .min(1)
+      .max(512)
       .openapi({ description: "Regions that offer it", example: ["us-east-1"] }),
     onDemandHourlyMicros: MicrosSchema.openapi({ description: "On-demand price per hour (micro-dollars)" }),
     spotHourlyMicros: MicrosSchema.nullable()
@@ -157,8 +161,8 @@ export const InstanceTypeSchema = z
 export const QuotaSchema = z
   .strictObject({
     region: RegionCodeSchema,
-    maxInstances: z.number().int().min(0).openapi({ example: 20 }),
-    maxGpus: z.number().int().min(0).openapi({ example: 20 }),
+    maxInstances: z.number().int().min(0).max(1_000_000).openapi({ example: 20 }),
+    maxGpus: z.number().int().min(0).max(1_000_000).openapi({ example: 20 }),
   })
   .openapi("Quota");
 
@@ -179,6 +183,7 @@ export const ProviderSchema = z
       }),
     endpoint: z
       .url({ protocol: /^https?$/ })
+      .max(2048)
       .nullable()
       .default(null)
       .openapi({ description: "API endpoint override (null: the provider's public endpoint)", example: null }),
@@ -202,6 +207,7 @@ export const TenantPolicySchema = z
   .strictObject({
     allowedProviders: z
       .array(SlugSchema)
+      .max(64)
       .nullable()
       .default(null)
       .openapi({ description: "Providers launches may use; null: every enabled provider", example: null }),

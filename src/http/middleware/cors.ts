@@ -1,6 +1,7 @@
 // CORS from settings: any origin in development, otherwise only ALLOWED_ORIGINS.
 import type { MiddlewareHandler } from "hono";
 import { cors as honoCors } from "hono/cors";
+import { TENANT_HEADER } from "../../auth/authenticate";
 import type { Config } from "../../env";
 import type { AppEnv } from "../types";
 import { REQUEST_ID_HEADER } from "./request-id";
@@ -12,7 +13,17 @@ const handler = honoCors({
     return ALLOWED_ORIGINS.includes(origin) ? origin : null;
   },
   allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-  allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", REQUEST_ID_HEADER],
+  // Every request header the API reads: a browser launcher sends X-Tenant-Id with a player JWT.
+  allowHeaders: [
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "If-Match",
+    "If-None-Match",
+    "Last-Event-ID",
+    TENANT_HEADER,
+    REQUEST_ID_HEADER,
+  ],
   exposeHeaders: [REQUEST_ID_HEADER, "ETag", "Location", "Retry-After", "WWW-Authenticate"],
   maxAge: 600,
 });

@@ -106,6 +106,7 @@ const access = guarded({ scopes: ["operator"] });
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 const listRoute = createRoute({
+  operationId: "listBudgets",
   method: "get",
   path: "/billing/budgets",
   tags: ["billing"],
@@ -120,6 +121,7 @@ const listRoute = createRoute({
 });
 
 const createBudgetRoute = createRoute({
+  operationId: "createBudget",
   method: "post",
   path: "/billing/budgets",
   tags: ["billing"],
@@ -137,6 +139,7 @@ const createBudgetRoute = createRoute({
 });
 
 const getRoute = createRoute({
+  operationId: "getBudget",
   method: "get",
   path: "/billing/budgets/{id}",
   tags: ["billing"],
@@ -151,6 +154,7 @@ const getRoute = createRoute({
 });
 
 const replaceRoute = createRoute({
+  operationId: "replaceBudget",
   method: "put",
   path: "/billing/budgets/{id}",
   tags: ["billing"],
@@ -167,6 +171,7 @@ const replaceRoute = createRoute({
 });
 
 const deleteRoute = createRoute({
+  operationId: "deleteBudget",
   method: "delete",
   path: "/billing/budgets/{id}",
   tags: ["billing"],

@@ -47,6 +47,7 @@ const JobReportSchema = z
 const checkRoute = createRoute({
   method: "post",
   path: "/billing/check",
+  operationId: "runBillingCheck",
   tags: ["billing"],
   summary: "Run the scheduled jobs now",
   description:

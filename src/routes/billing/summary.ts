@@ -42,6 +42,7 @@ const SummarySchema = z
 const summaryRoute = createRoute({
   method: "get",
   path: "/billing/summary",
+  operationId: "getBillingSummary",
   tags: ["billing"],
   summary: "Spend, forecast and budgets",
   description:

@@ -10,9 +10,10 @@ import { guarded } from "../../http/security";
 import type { AppEnv } from "../../http/types";
 import { validationError } from "../../http/validation";
 import type { UsageFilter, UsageSegment, UsageSum } from "../../store/types";
+import { PlayerIdSchema } from "../config/schema";
 import { VmIdParamSchema } from "../vms/schema";
 
-const Timestamp = z.iso.datetime({ offset: true });
+const Timestamp = z.iso.datetime({ offset: true }).max(64);
 
 const RangeQuery = z.object({
   from: Timestamp.optional().openapi({
@@ -60,6 +61,7 @@ const SegmentSchema = z
 const usageRoute = createRoute({
   method: "get",
   path: "/billing/usage",
+  operationId: "getUsage",
   tags: ["billing"],
   summary: "Usage and cost",
   description:
@@ -70,7 +72,7 @@ const usageRoute = createRoute({
   request: {
     query: RangeQuery.extend({
       groupBy: z.enum(["none", "day", "provider", "region", "player", "vm", "kind"]).default("day"),
-      player: z.string().max(128).optional().openapi({ description: "Operators: only this player's usage" }),
+      player: PlayerIdSchema.optional().openapi({ description: "Operators: only this player's usage" }),
       format: z.enum(["json", "csv"]).default("json"),
     }),
   },
@@ -89,6 +91,7 @@ const usageRoute = createRoute({
 const vmCostRoute = createRoute({
   method: "get",
   path: "/billing/vms/{id}",
+  operationId: "getVmCost",
   tags: ["billing"],
   summary: "A VM's cost, line by line",
   description:

@@ -146,6 +146,7 @@ const access = guarded({ scopes: ["admin"] });
 
 export function registerWebhooks(router: OpenAPIHono<AppEnv>): void {
   const list = createRoute({
+    operationId: "listWebhooks",
     method: "get",
     path: "/billing/webhooks",
     tags: ["billing"],
@@ -168,6 +169,7 @@ export function registerWebhooks(router: OpenAPIHono<AppEnv>): void {
   });
 
   const create = createRoute({
+    operationId: "createWebhook",
     method: "post",
     path: "/billing/webhooks",
     tags: ["billing"],
@@ -198,6 +200,7 @@ export function registerWebhooks(router: OpenAPIHono<AppEnv>): void {
   });
 
   const remove = createRoute({
+    operationId: "deleteWebhook",
     method: "delete",
     path: "/billing/webhooks/{id}",
     tags: ["billing"],
@@ -216,6 +219,7 @@ export function registerWebhooks(router: OpenAPIHono<AppEnv>): void {
   });
 
   const deliveries = createRoute({
+    operationId: "listWebhookDeliveries",
     method: "get",
     path: "/billing/webhooks/deliveries",
     tags: ["billing"],

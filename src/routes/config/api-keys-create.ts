@@ -21,6 +21,7 @@ const CreateApiKeyBody = z
     playerId: PlayerIdSchema.optional().openapi({ description: "Required with the player scope: the player this key acts for" }),
     expiresAt: z.iso
       .datetime({ offset: true })
+      .max(64)
       .optional()
       .openapi({ description: "When the key stops working (RFC 3339, in the future); omit for no expiry" }),
   })
@@ -33,6 +34,7 @@ const CreateApiKeyBody = z
 export const createApiKeyRoute = createRoute({
   method: "post",
   path: "/config/api-keys",
+  operationId: "createApiKey",
   tags: ["config"],
   summary: "Create an API key",
   description:

@@ -11,6 +11,7 @@ import { ApiKeySchema, KeyIdParamSchema } from "./schema";
 export const getApiKeyRoute = createRoute({
   method: "get",
   path: "/config/api-keys/{id}",
+  operationId: "getApiKey",
   tags: ["config"],
   summary: "Get an API key",
   description: "One API key of the tenant, with its last use. Scope `admin`.",

@@ -11,6 +11,7 @@ import { ApiKeyPageSchema } from "./schema";
 export const listApiKeysRoute = createRoute({
   method: "get",
   path: "/config/api-keys",
+  operationId: "listApiKeys",
   tags: ["config"],
   summary: "List API keys",
   description: "The tenant's API keys, revoked ones included, ordered by id and cursor-paginated. Scope `admin`.",

@@ -11,6 +11,7 @@ import { KeyIdParamSchema } from "./schema";
 export const revokeApiKeyRoute = createRoute({
   method: "delete",
   path: "/config/api-keys/{id}",
+  operationId: "revokeApiKey",
   tags: ["config"],
   summary: "Revoke an API key",
   description:

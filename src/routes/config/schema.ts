@@ -37,6 +37,7 @@ export const PlayerAuthSchema = z
       }),
     jwksUrl: z
       .url({ protocol: /^https?$/ })
+      .max(2048)
       .nullable()
       .default(null)
       .openapi({ description: "RS256/ES256: the platform's JWKS URL", example: null }),

@@ -11,6 +11,7 @@ import { TenantSchema } from "./schema";
 export const getTenantRoute = createRoute({
   method: "get",
   path: "/config/tenant",
+  operationId: "getTenant",
   tags: ["config"],
   summary: "Get your tenant",
   description: "The tenant of the calling credential: name, status and player-token settings. Scope `admin`.",

@@ -20,6 +20,7 @@ const UpdateTenantBody = z
 export const updateTenantRoute = createRoute({
   method: "patch",
   path: "/config/tenant",
+  operationId: "updateTenant",
   tags: ["config"],
   summary: "Update your tenant",
   description: "Changes the tenant's name and/or its player-token settings (`playerAuth`). Scope `admin`.",

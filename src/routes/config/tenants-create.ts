@@ -23,6 +23,7 @@ const CreatedTenantSchema = z.object({ tenant: TenantSchema, adminKey: CreatedAp
 export const createTenantRoute = createRoute({
   method: "post",
   path: "/config/tenants",
+  operationId: "createTenant",
   tags: ["config"],
   summary: "Create a tenant",
   description:

@@ -10,6 +10,7 @@ import { TenantPageSchema } from "./schema";
 export const listTenantsRoute = createRoute({
   method: "get",
   path: "/config/tenants",
+  operationId: "listTenants",
   tags: ["config"],
   summary: "List tenants",
   description: "Root credential only. Every tenant, ordered by id, cursor-paginated.",

@@ -20,6 +20,7 @@ const BeaconSchema = z
 const listBeacons = createRoute({
   method: "get",
   path: "/launch/beacons",
+  operationId: "listBeacons",
   tags: ["launch"],
   summary: "Regions to ping",
   description:

@@ -21,6 +21,7 @@ const FINAL = new Set(["ended", "failed"]);
 const sessionEvents = createRoute({
   method: "get",
   path: "/launch/{id}/events",
+  operationId: "followLaunchSession",
   tags: ["launch"],
   summary: "Follow a launch session (SSE)",
   description:

@@ -24,6 +24,7 @@ const IdempotencyHeaders = idempotencyKeyHeader("The same key returns the same s
 const launchRoute = createRoute({
   method: "post",
   path: "/launch",
+  operationId: "launch",
   tags: ["launch"],
   summary: "Launch (or resume) a game session",
   description:
@@ -51,6 +52,7 @@ const launchRoute = createRoute({
 const previewRoute = createRoute({
   method: "post",
   path: "/launch/preview",
+  operationId: "previewLaunch",
   tags: ["launch"],
   summary: "Preview a launch's placement",
   description:

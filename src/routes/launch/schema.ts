@@ -29,7 +29,9 @@ export const PartyMemberSchema = z
 export const PreferencesSchema = z
   .strictObject({
     maxRttMs: z.number().int().min(5).max(1000).optional().openapi({ example: 60 }),
-    maxHourlyPriceMicros: MicrosSchema.optional().openapi({ description: "Highest acceptable hourly price (micro-dollars)" }),
+    maxHourlyPriceMicros: MicrosSchema.max(1_000_000_000_000)
+      .optional()
+      .openapi({ description: "Highest acceptable hourly price (micro-dollars, at most 1,000,000 USD)" }),
     spot: z.boolean().default(false).openapi({ description: "Accept spot capacity (if the tenant policy allows it)" }),
   })
   .openapi("LaunchPreferences");

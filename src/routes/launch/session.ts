@@ -16,6 +16,7 @@ const PlayerQuery = z.object({
 const getSession = createRoute({
   method: "get",
   path: "/launch/{id}",
+  operationId: "getLaunchSession",
   tags: ["launch"],
   summary: "Get a launch session",
   description:
@@ -32,6 +33,7 @@ const getSession = createRoute({
 const endSession = createRoute({
   method: "delete",
   path: "/launch/{id}",
+  operationId: "endLaunchSession",
   tags: ["launch"],
   summary: "End a launch session",
   description:

@@ -13,8 +13,18 @@ import { StreamingEndpointSchema, VmIdParamSchema } from "./schema";
 const ActivitySchema = z
   .strictObject({
     connectedClients: z.number().int().min(0).max(1000).openapi({ example: 1 }),
-    inputEvents: z.number().int().min(0).openapi({ description: "Input events since the last heartbeat", example: 5230 }),
-    txBytes: z.number().int().min(0).openapi({ description: "Stream bytes sent since the last heartbeat", example: 187_000_000 }),
+    inputEvents: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .openapi({ description: "Input events since the last heartbeat", example: 5230 }),
+    txBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000_000_000_000)
+      .openapi({ description: "Stream bytes sent since the last heartbeat", example: 187_000_000 }),
   })
   .openapi("AgentActivity");
 
@@ -23,6 +33,7 @@ const agentSecurity = { security: [{ [AGENT_SCHEME]: [] }] };
 const ready = createRoute({
   method: "post",
   path: "/vms/{id}/agent/ready",
+  operationId: "reportAgentReady",
   tags: ["vms"],
   summary: "Agent: streaming host ready",
   description:
@@ -39,6 +50,7 @@ const ready = createRoute({
 const heartbeat = createRoute({
   method: "post",
   path: "/vms/{id}/agent/heartbeat",
+  operationId: "reportAgentHeartbeat",
   tags: ["vms"],
   summary: "Agent: heartbeat with activity",
   description:

@@ -11,6 +11,7 @@ import { VmIdParamSchema, VmSchema } from "./schema";
 const COMMANDS = [
   {
     type: "start",
+    operationId: "startVm",
     method: "post",
     path: "/vms/{id}/start",
     summary: "Start a stopped VM",
@@ -18,6 +19,7 @@ const COMMANDS = [
   },
   {
     type: "stop",
+    operationId: "stopVm",
     method: "post",
     path: "/vms/{id}/stop",
     summary: "Stop a VM",
@@ -25,6 +27,7 @@ const COMMANDS = [
   },
   {
     type: "terminate",
+    operationId: "terminateVm",
     method: "delete",
     path: "/vms/{id}",
     summary: "Terminate a VM",
@@ -37,6 +40,7 @@ export function registerCommands(router: OpenAPIHono<AppEnv>): void {
     const route = createRoute({
       method: command.method,
       path: command.path,
+      operationId: command.operationId,
       tags: ["vms"],
       summary: command.summary,
       description: `${command.description} 409 when the VM's state does not allow it. Scope \`operator\`.`,

@@ -35,6 +35,7 @@ const IdempotencyHeaders = idempotencyKeyHeader("Retrying with the same key retu
 export const createVmRoute = createRoute({
   method: "post",
   path: "/vms",
+  operationId: "createVm",
   tags: ["vms"],
   summary: "Create a VM",
   description:

@@ -12,6 +12,7 @@ import { VmEventPageSchema, VmIdParamSchema } from "./schema";
 const listEvents = createRoute({
   method: "get",
   path: "/vms/{id}/events",
+  operationId: "listVmEvents",
   tags: ["vms"],
   summary: "List a VM's events",
   description:

@@ -11,9 +11,13 @@ import type { VmRecord } from "../../store/types";
 import { PlayerIdSchema } from "../config/schema";
 import { VmIdParamSchema, VmPageSchema, VmSchema, VmStateSchema } from "./schema";
 
+/** Provider ids and region codes are slugs in the catalog (src/domain/catalog/schema.ts). */
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 const listVms = createRoute({
   method: "get",
   path: "/vms",
+  operationId: "listVms",
   tags: ["vms"],
   summary: "List VMs",
   description:
@@ -23,8 +27,16 @@ const listVms = createRoute({
   request: {
     query: PageQuerySchema.extend({
       state: VmStateSchema.optional(),
-      provider: z.string().max(63).optional().openapi({ example: "simulated" }),
-      region: z.string().max(63).optional().openapi({ example: "eu-central-1" }),
+      provider: z
+        .string()
+        .regex(SLUG, "must be a provider id")
+        .optional()
+        .openapi({ description: "Only VMs on this provider", example: "simulated" }),
+      region: z
+        .string()
+        .regex(SLUG, "must be a region code")
+        .optional()
+        .openapi({ description: "Only VMs in this region", example: "eu-central-1" }),
       player: PlayerIdSchema.optional(),
     }),
   },
@@ -37,6 +49,7 @@ const listVms = createRoute({
 const getVm = createRoute({
   method: "get",
   path: "/vms/{id}",
+  operationId: "getVm",
   tags: ["vms"],
   summary: "Get a VM",
   description:

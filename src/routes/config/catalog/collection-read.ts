@@ -2,13 +2,14 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { errorResponses } from "../../../http/responses";
 import type { AppEnv } from "../../../http/types";
-import { aNoun, type CollectionSpec, indexOf, itemsOf } from "./collection";
+import { aNoun, type CollectionSpec, indexOf, itemsOf, operationNames } from "./collection";
 import { catalogAccess, ETAG_HEADER, SlugParamSchema, tenantCatalog, withEtag } from "./shared";
 
 export function registerReads(router: OpenAPIHono<AppEnv>, spec: CollectionSpec): void {
   const list = createRoute({
     method: "get",
     path: `/config/${spec.key}`,
+    operationId: `list${operationNames(spec).many}`,
     tags: ["config"],
     summary: `List ${spec.noun}s`,
     description: `Every ${spec.noun} of the tenant's configuration, in configuration order. Scope \`operator\`.`,
@@ -31,6 +32,7 @@ export function registerReads(router: OpenAPIHono<AppEnv>, spec: CollectionSpec)
   const get = createRoute({
     method: "get",
     path: `/config/${spec.key}/{id}`,
+    operationId: `get${operationNames(spec).one}`,
     tags: ["config"],
     summary: `Get ${aNoun(spec)}`,
     description: `One ${spec.noun}; its ETag is the configuration version, for If-Match on writes. Scope \`operator\`.`,

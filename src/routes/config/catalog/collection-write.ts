@@ -11,12 +11,32 @@ import { tenantPrincipal } from "../../../http/middleware/auth";
 import { errorResponses } from "../../../http/responses";
 import type { AppEnv } from "../../../http/types";
 import { validationError } from "../../../http/validation";
-import { aNoun, type CollectionSpec, type Item, indexOf, itemsOf } from "./collection";
+import { aNoun, type CollectionSpec, type Item, indexOf, itemsOf, operationNames } from "./collection";
 import { catalogAccess, ETAG_HEADER, IfMatchHeaderSchema, locateWithin, SlugParamSchema, withEtag } from "./shared";
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const WRITE_ERRORS = [400, 401, 403, 404, 409, 412, 413, 415, 429, 503] as const;
+
+/** Catalog items nest a few levels; a patch nested far deeper is refused before it is applied. */
+const MAX_PATCH_DEPTH = 16;
+
+/** Whether `value` nests objects and arrays at most `max` levels deep (iterative: no recursion to overflow). */
+function nestsAtMost(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+const MergePatchSchema = z
+  .record(z.string(), z.unknown())
+  .refine((patch) => nestsAtMost(patch, MAX_PATCH_DEPTH), `must not nest deeper than ${MAX_PATCH_DEPTH} levels`)
+  .openapi({ description: "A JSON Merge Patch (RFC 7396) of the item" });
 
 /** Applies `mutate` to the tenant's catalog; problems inside the written item are `body.…`. */
 async function write(c: Context<AppEnv>, spec: CollectionSpec, id: string, mutate: CatalogChange["mutate"]): Promise<void> {
@@ -35,6 +55,7 @@ export function registerWrites(router: OpenAPIHono<AppEnv>, spec: CollectionSpec
   const create = createRoute({
     method: "post",
     path: `/config/${spec.key}`,
+    operationId: `create${operationNames(spec).one}`,
     tags: ["config"],
     summary: `Create ${aNoun(spec)}`,
     description: `Adds ${aNoun(spec)}; an existing id is a 409. The whole configuration is re-validated. Scope \`operator\`.`,
@@ -61,6 +82,7 @@ export function registerWrites(router: OpenAPIHono<AppEnv>, spec: CollectionSpec
   const replace = createRoute({
     method: "put",
     path: `/config/${spec.key}/{id}`,
+    operationId: `replace${operationNames(spec).one}`,
     tags: ["config"],
     summary: `Replace ${aNoun(spec)}`,
     description: `Replaces the ${spec.noun} whole; the body's id must be the path's. Scope \`operator\`.`,
@@ -90,6 +112,7 @@ export function registerWrites(router: OpenAPIHono<AppEnv>, spec: CollectionSpec
   const patch = createRoute({
     method: "patch",
     path: `/config/${spec.key}/{id}`,
+    operationId: `update${operationNames(spec).one}`,
     tags: ["config"],
     summary: `Update ${aNoun(spec)}`,
     description:
@@ -102,8 +125,8 @@ export function registerWrites(router: OpenAPIHono<AppEnv>, spec: CollectionSpec
       body: {
         required: true,
         content: {
-          "application/merge-patch+json": { schema: z.record(z.string(), z.unknown()) },
-          "application/json": { schema: z.record(z.string(), z.unknown()) },
+          "application/merge-patch+json": { schema: MergePatchSchema },
+          "application/json": { schema: MergePatchSchema },
         },
       },
     },
@@ -132,6 +155,7 @@ export function registerWrites(router: OpenAPIHono<AppEnv>, spec: CollectionSpec
   const remove = createRoute({
     method: "delete",
     path: `/config/${spec.key}/{id}`,
+    operationId: `delete${operationNames(spec).one}`,
     tags: ["config"],
     summary: `Delete ${aNoun(spec)}`,
     description: `Removes the ${spec.noun}; 409 while the configuration still references it. Scope \`operator\`.`,

@@ -18,6 +18,12 @@ export interface CollectionSpec {
   beforeDelete?(catalog: TenantCatalog, id: string): void;
 }
 
+/** Names for operationIds: `{ one: "Emulator", many: "Emulators" }` → listEmulators, getEmulator, ... */
+export function operationNames(spec: CollectionSpec): { one: string; many: string } {
+  const many = spec.key.charAt(0).toUpperCase() + spec.key.slice(1);
+  return { one: many.replace(/s$/, ""), many };
+}
+
 /** "a provider", "an emulator profile". */
 export function aNoun(spec: CollectionSpec): string {
   return `${/^[aeiou]/.test(spec.noun) ? "an" : "a"} ${spec.noun}`;

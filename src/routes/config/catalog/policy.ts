@@ -13,6 +13,7 @@ const policyResponse = { headers: ETAG_HEADER, content: { "application/json": { 
 const getPolicy = createRoute({
   method: "get",
   path: "/config/policy",
+  operationId: "getPolicy",
   tags: ["config"],
   summary: "Get the tenant policy",
   description:
@@ -24,6 +25,7 @@ const getPolicy = createRoute({
 const putPolicy = createRoute({
   method: "put",
   path: "/config/policy",
+  operationId: "replacePolicy",
   tags: ["config"],
   summary: "Replace the tenant policy",
   description: "Replaces the policy whole (If-Match honoured). Scope `operator`.",

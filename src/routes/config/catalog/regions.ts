@@ -47,6 +47,7 @@ const OfferSchema = z
 const listRegions = createRoute({
   method: "get",
   path: "/config/regions",
+  operationId: "listRegions",
   tags: ["config"],
   summary: "List enabled regions",
   description:
@@ -66,6 +67,7 @@ const listRegions = createRoute({
 const listInstanceTypes = createRoute({
   method: "get",
   path: "/config/instance-types",
+  operationId: "listInstanceTypes",
   tags: ["config"],
   summary: "Instance types that can run an emulator",
   description:

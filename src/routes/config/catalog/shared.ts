@@ -13,8 +13,16 @@ export const catalogAccess = () => guarded({ scopes: ["operator"] });
 export const IfMatchHeaderSchema = z.object({
   "if-match": z
     .string()
+    .max(1024)
     .optional()
-    .openapi({ description: 'The ETag you read (e.g. "v3"): the write is refused with 412 if the configuration changed since' }),
+    .openapi({
+      description:
+        'The ETag you read (e.g. "v3"), a comma-separated list of them, or *: the write is refused with 412 if the ' +
+        "configuration changed since (or if the value is not such an ETag)",
+      // Documented, not enforced by the schema: parseIfMatch answers 412 to anything else.
+      pattern: '^(\\*|"v\\d{1,15}"(\\s*,\\s*"v\\d{1,15}")*)$',
+      example: '"v3"',
+    }),
 });
 
 export const ETAG_HEADER = {

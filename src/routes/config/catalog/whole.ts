@@ -14,6 +14,7 @@ const catalogResponse = { headers: ETAG_HEADER, content: { "application/json": {
 const exportCatalog = createRoute({
   method: "get",
   path: "/config",
+  operationId: "exportConfig",
   tags: ["config"],
   summary: "Export the configuration",
   description:
@@ -26,6 +27,7 @@ const exportCatalog = createRoute({
 const importCatalog = createRoute({
   method: "put",
   path: "/config",
+  operationId: "importConfig",
   tags: ["config"],
   summary: "Import a configuration",
   description:
