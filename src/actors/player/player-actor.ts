@@ -8,6 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { newId } from "../../domain/ids";
 import { loadConfig } from "../../env";
 import { createLogger } from "../../logger";
+import { metricsWriter } from "../../metrics/writer";
 import { createStore } from "../../store/create-store";
 import { type VmActorClient, vmActors } from "../vm/client";
 import { DEFAULT_LIMITS } from "../vm/limits";
@@ -265,6 +266,14 @@ export class PlayerActor extends DurableObject<Env> {
       session.endpoint = view.endpoint;
       session.playableAt = Date.now();
       this.#transition(session, "playable", "playable", { vmId: view.id, endpoint: view.endpoint?.host ?? null });
+      metricsWriter(this.env).launch({
+        provider: attempt.provider,
+        region: attempt.region,
+        warm: session.warm,
+        timeToPlayableMs: session.playableAt - session.createdAt,
+        attempts: session.attempts.length,
+        tenantId: session.tenantId,
+      });
     } else if (view.state === "failed") {
       attempt.outcome = "failed";
       attempt.reason = view.failureReason;
