@@ -13,6 +13,16 @@ describe("resolveLocation", () => {
     expect(loc).toEqual({ lat: 40.4, lon: -3.7, source: "explicit", country: "ES" });
   });
 
+  it("ignores request.cf's country for explicit coordinates in another routing group", () => {
+    // An operator's backend in the US launching for a player in Porto Alegre.
+    const loc = resolveLocation({ explicit: { lat: -30.03, lon: -51.23 }, cf: { country: "US", colo: "IAD" } });
+    // The nearest country by centroid (Uruguay's is closer than Brazil's): South America's routing.
+    expect(loc).toEqual({ lat: -30.03, lon: -51.23, source: "explicit", country: "UY" });
+    expect(COUNTRIES[loc.country ?? ""]?.[2]).toBe(COUNTRIES.BR?.[2]);
+    // A country given explicitly is trusted.
+    expect(resolveLocation({ explicit: { lat: -30.03, lon: -51.23 }, country: "AR" })).toMatchObject({ country: "AR" });
+  });
+
   it("reads request.cf latitude/longitude as strings", () => {
     expect(resolveLocation({ cf: { latitude: "37.78044", longitude: "-122.39055", country: "US", colo: "SJC" } })).toEqual({
       lat: 37.78044,

@@ -2,7 +2,7 @@
 // Cloudflare's geolocation of the request (request.cf), the country's point, the Cloudflare
 // colo that took the request, else unknown. Pure: the caller passes the fields in.
 import { coloRow } from "./colos";
-import { countryRow } from "./countries";
+import { countryRow, nearestCountry } from "./countries";
 import { isValidLatLon } from "./geo";
 
 export type LocationSource = "explicit" | "cf" | "country" | "colo" | "unknown";
@@ -45,6 +45,21 @@ function point(lat: unknown, lon: unknown): { lat: number; lon: number } | null 
   return { lat: la, lon: lo };
 }
 
+/**
+ * The country of explicit coordinates. request.cf describes whoever made the request — with an
+ * operator's backend launching for players worldwide, not the player — so its country is kept
+ * only when it lies in the same routing group as the coordinates (a player's own device);
+ * otherwise the coordinates' nearest country decides. A country given explicitly is trusted.
+ */
+function explicitCountry(at: { lat: number; lon: number }, input: LocationInput): { country?: string } {
+  const given = knownCountry(input.country);
+  if (given) return { country: given };
+  const cf = knownCountry(input.cf?.country);
+  const near = nearestCountry(at.lat, at.lon);
+  if (cf && countryRow(cf)?.[2] === countryRow(near)?.[2]) return { country: cf };
+  return { country: near };
+}
+
 /** Only codes we know (this also drops Cloudflare's "XX" unknown and "T1" Tor). */
 function knownCountry(code: unknown): string | undefined {
   return typeof code === "string" && countryRow(code) ? code.toUpperCase() : undefined;
@@ -54,7 +69,7 @@ export function resolveLocation(input: LocationInput): ResolvedLocation {
   const country = knownCountry(input.country) ?? knownCountry(input.cf?.country);
   const withCountry = country ? { country } : {};
   const explicit = input.explicit ? point(input.explicit.lat, input.explicit.lon) : null;
-  if (explicit) return { ...explicit, source: "explicit", ...withCountry };
+  if (explicit) return { ...explicit, source: "explicit", ...explicitCountry(explicit, input) };
   const cf = input.cf ? point(input.cf.latitude, input.cf.longitude) : null;
   if (cf) return { ...cf, source: "cf", ...withCountry };
   const centroid = countryRow(country);
