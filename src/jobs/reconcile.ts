@@ -68,7 +68,7 @@ export const reconcile: Job = {
         if (!HOLDS_INSTANCE.includes(vm.state) || !vm.providerInstanceId || listed.has(vm.providerInstanceId)) continue;
         counters.vmsChecked++;
         const after = await vms(vm.id).checkInstance(tenantId);
-        if (after?.state === "failed") counters.vmsLost++;
+        if (after?.checked && after.state === "failed") counters.vmsLost++;
       }
     }
     return counters;

@@ -55,8 +55,11 @@ const KEPT_SESSIONS = 50;
 const KEPT_EVENTS = 100;
 /** VM states from which a starting session's VM will not become playable by itself. */
 const VM_GONE_STATES = new Set(["stopping", "stopped", "terminating", "terminated"]);
-/** VM failures after which the next candidate is tried. */
-const FALLBACK_REASONS = new Set(["capacity", "quota"]);
+/**
+ * VM failures after which the next candidate is tried: no room there, or the instance vanished
+ * (e.g. a stopped VM whose instance the cloud retired, found by a warm start).
+ */
+const FALLBACK_REASONS = new Set(["capacity", "quota", "instance-lost"]);
 
 export class PlayerActor extends DurableObject<Env> {
   #state: PlayerState = { sessions: [], idempotency: {}, vms: [], dirty: [], flushAttempt: 0, nextFlushAt: null };
@@ -65,6 +68,8 @@ export class PlayerActor extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    const config = loadConfig(env);
+    this.#log = createLogger(config.ok ? config.config.LOG_LEVEL : "info", { actor: "player" });
     ctx.blockConcurrencyWhile(async () => {
       this.#state = (await ctx.storage.get<PlayerState>("state")) ?? this.#state;
     });

@@ -370,7 +370,9 @@ export class VmActor extends DurableObject<Env> {
         }),
       );
       const retry = failure.kind === "transient" || failure.kind === "rate-limited";
-      if (failure.kind === "not-found" && effect === "terminateInstance") {
+      if (failure.code === "IncorrectInstanceState" && (effect === "startInstance" || effect === "stopInstance")) {
+        await this.#afterIncorrectState(now, events);
+      } else if (failure.kind === "not-found" && effect === "terminateInstance") {
         status.pendingEffects.shift();
         this.#apply({ type: "observed", instance: "missing" }, {}, events);
       } else if (retry) {
@@ -383,6 +385,37 @@ export class VmActor extends DurableObject<Env> {
       this.#log.warn("provider call failed", { effect, kind: failure.kind, code: failure.code });
     }
     await this.#save(events);
+  }
+
+  /**
+   * A start or stop the provider refused because of the instance's state (EC2's
+   * IncorrectInstanceState). Either the instance is between states — a stop while a start is still
+   * pending, a start while it is still stopping — and the call is made again once it settles
+   * (the state's deadline bounds the retries), or it is gone (e.g. retired while stopped), which the
+   * lifecycle learns as an observation (`instance-lost`), not as a bad request.
+   */
+  async #afterIncorrectState(now: number, events: VmEventRecord[]): Promise<void> {
+    const spec = this.#spec as StoredSpec;
+    const status = this.#status as VmStatus;
+    let observed: InstanceState | "missing" | null = null;
+    try {
+      const info = status.providerInstanceId
+        ? await this.#provider().describeInstance(spec.region, status.providerInstanceId)
+        : null;
+      observed = info?.state ?? "missing";
+    } catch {
+      observed = null; // could not look: try the call again later
+    }
+    if (observed === "terminated" || observed === "missing" || observed === "shutting-down") {
+      status.pendingEffects.shift();
+      status.effectAttempt = 0;
+      status.nextEffectAt = status.pendingEffects.length > 0 ? now : null;
+      if (observeForBilling(status.billing, spec, observed, now)) status.nextFlushAt ??= now;
+      this.#apply({ type: "observed", instance: observed }, { instance: observed }, events);
+      return;
+    }
+    status.effectAttempt++;
+    status.nextEffectAt = now + retryDelayMs(status.effectAttempt, null, 15_000);
   }
 
   /**
