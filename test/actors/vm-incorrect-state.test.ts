@@ -102,3 +102,22 @@ describe("IncorrectInstanceState", () => {
     ]);
   });
 });
+
+describe("an instance lost while running", () => {
+  it("is noticed by the actor once the agent falls silent: failed, instance-lost, billing closed", {
+    timeout: 30_000,
+  }, async () => {
+    const tenantId = newId("ten");
+    const cloud = await fastCloud(tenantId);
+    const spec = vmInput(tenantId, { silenceCheckMs: 300 });
+    const vm = vmClient(spec.vmId);
+    await vm.create(spec);
+    const running = await driveTo(spec.vmId, tenantId, "running");
+    await cloud.interrupt(running.providerInstanceId as string); // the agent stops with it
+
+    const failed = await driveTo(spec.vmId, tenantId, "failed");
+    expect(failed.failureReason).toBe("instance-lost");
+    expect(failed.billing.computeOpen).toBe(false);
+    expect(failed.lastInstanceCheckAt).not.toBeNull();
+  });
+});

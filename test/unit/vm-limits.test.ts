@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkLimits,
   DEFAULT_LIMITS,
+  instanceCheckAt,
   type LimitCheck,
   type LimitInput,
   limitAlarmAt,
@@ -119,5 +120,27 @@ describe("limit helpers", () => {
     expect(limitAlarmAt({ due: true, reason: "idle" }, 42)).toBe(42);
     expect(limitAlarmAt({ due: false, at: 99 }, 42)).toBe(99);
     expect(limitAlarmAt({ due: false, at: null }, 42)).toBeNull();
+  });
+});
+
+describe("instanceCheckAt (a silent agent's instance)", () => {
+  const running = {
+    state: "running" as const,
+    lastActivityAt: null,
+    lastHeartbeatAt: 10_000,
+    timings: { agentReadyAt: 5_000, bootStartedAt: 1_000, acceptedAt: 1_000 },
+  };
+
+  it("is due the silence period after the last heartbeat, then every 5 periods while silent", () => {
+    expect(instanceCheckAt(running, 90_000)).toBe(100_000);
+    expect(instanceCheckAt({ ...running, lastInstanceCheckAt: 100_000 }, 90_000)).toBe(550_000);
+    // A check made before the current silence began does not count.
+    expect(instanceCheckAt({ ...running, lastInstanceCheckAt: 50_000 }, 90_000)).toBe(100_000);
+  });
+
+  it("counts from agent ready when no heartbeat came yet, and only while running", () => {
+    expect(instanceCheckAt({ ...running, lastHeartbeatAt: null }, 90_000)).toBe(95_000);
+    expect(instanceCheckAt({ ...running, lastHeartbeatAt: 1_000 }, 90_000)).toBe(95_000); // an earlier boot's
+    expect(instanceCheckAt({ ...running, state: "stopped" }, 90_000)).toBeNull();
   });
 });

@@ -59,3 +59,25 @@ export function checkLimits(limits: VmLimits, status: LimitInput, now: number): 
 export function limitAlarmAt(check: LimitCheck, now: number): number | null {
   return check.due ? now : check.at;
 }
+
+/**
+ * The agent heartbeats every 30 s. After `silenceCheckMs` (VmTimeouts, 90 s by default) without
+ * one, a running VM's actor asks the provider whether the instance is still there (a spot
+ * interruption or host failure silences the agent first), then again every 5 × that while the
+ * silence lasts. So an instance lost while running fails the VM (`instance-lost`) and stops its
+ * billing within about 1.5 minutes, not at the next reconcile; a live instance with a silent agent
+ * is left to the idle rule.
+ */
+export type SilenceInput = LimitInput & { lastInstanceCheckAt?: number | null };
+
+/** When the actor should next ask the provider about a silent agent's instance (null: not running). */
+export function instanceCheckAt(status: SilenceInput, silenceCheckMs: number): number | null {
+  if (status.state !== "running") return null;
+  const { agentReadyAt, bootStartedAt, acceptedAt } = status.timings;
+  const bootAt = agentReadyAt ?? bootStartedAt ?? acceptedAt;
+  const heardAt = Math.max(status.lastHeartbeatAt ?? bootAt, bootAt);
+  const firstCheck = heardAt + silenceCheckMs;
+  const checkedAt = status.lastInstanceCheckAt ?? null;
+  if (checkedAt === null || checkedAt < firstCheck) return firstCheck;
+  return checkedAt + 5 * silenceCheckMs;
+}

@@ -69,6 +69,8 @@ export interface VmStatus {
   flushAttempt: number;
   nextFlushAt: number | null;
   lastFlushError: string | null;
+  /** When the actor last asked the provider about a silent agent's instance (see limits.ts). */
+  lastInstanceCheckAt?: number | null;
   /** What the provider bills, for the usage ledger. */
   billing: VmBilling;
   /** Why the latest stop was made: a limit, or `requested` (the API). Absent on VMs stored before. */

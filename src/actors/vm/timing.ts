@@ -11,6 +11,8 @@ export interface VmTimeouts {
   stopMs: number;
   /** terminateInstance issued → terminated (then asked again). */
   terminateMs: number;
+  /** A running VM's agent silent this long → ask the provider about the instance (see limits.ts). */
+  silenceCheckMs?: number;
 }
 
 export const DEFAULT_TIMEOUTS: VmTimeouts = {
@@ -18,6 +20,7 @@ export const DEFAULT_TIMEOUTS: VmTimeouts = {
   bootMs: 10 * 60_000,
   stopMs: 5 * 60_000,
   terminateMs: 5 * 60_000,
+  silenceCheckMs: 90_000,
 };
 
 /** When the current in-flight state must be over, or null for states without a deadline. */

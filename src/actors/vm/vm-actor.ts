@@ -25,9 +25,9 @@ import type { AgentActivity, AgentAnswer, StreamingEndpoint } from "../agent-typ
 import { budgetActors } from "../budget/client";
 import { webhookActors } from "../webhooks/client";
 import { checkpoint, closeBilling, emptyBilling, observeForBilling, segmentsOf } from "./billing";
-import { checkLimits, DEFAULT_LIMITS, type LimitReason, limitAlarmAt } from "./limits";
+import { checkLimits, DEFAULT_LIMITS, instanceCheckAt, type LimitReason, limitAlarmAt } from "./limits";
 import { recordOf, type VmSpec, type VmStatus, type VmView, viewOf } from "./state";
-import { deadlineFor, pollDelayMs, retryDelayMs } from "./timing";
+import { DEFAULT_TIMEOUTS, deadlineFor, pollDelayMs, retryDelayMs } from "./timing";
 import { cloudInit } from "./user-data";
 import { webhookEventsOf } from "./webhook-events";
 
@@ -279,6 +279,12 @@ export class VmActor extends DurableObject<Env> {
     }
     if (status.nextPollAt !== null && status.nextPollAt <= now && status.pendingEffects.length === 0) {
       await this.#poll(now);
+      return true;
+    }
+    const silenceCheck = instanceCheckAt(status, this.#silenceCheckMs());
+    if (silenceCheck !== null && silenceCheck <= now && status.pendingEffects.length === 0) {
+      status.lastInstanceCheckAt = now;
+      await this.#poll(now); // a vanished instance fails the VM (instance-lost) and closes billing
       return true;
     }
     const limit = checkLimits((this.#spec as VmSpec).limits, status, now);
@@ -615,9 +621,14 @@ export class VmActor extends DurableObject<Env> {
       // Heartbeats move the limits without rescheduling: an alarm that comes early finds nothing
       // due and reschedules from here, so a frequent heartbeat never rewrites the alarm.
       limitAlarmAt(checkLimits((this.#spec as VmSpec).limits, status, now), now),
+      instanceCheckAt(status, this.#silenceCheckMs()),
     ].filter((t): t is number => t !== null);
     if (times.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.min(...times));
+  }
+
+  #silenceCheckMs(): number {
+    return (this.#spec as VmSpec).timeouts.silenceCheckMs ?? DEFAULT_TIMEOUTS.silenceCheckMs ?? 90_000;
   }
 
   #pollSoon(now: number): void {
