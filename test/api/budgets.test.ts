@@ -141,6 +141,31 @@ describe("admission control", () => {
     expect((await launch(token, LAUNCH)).res.status).toBe(202);
   });
 
+  it("still answers a replayed Idempotency-Key and resumes a live session once the budget is spent", async () => {
+    const t = await createTenant();
+    await fastCloud(t.id);
+    const token = await playerKey(t, "erin");
+    const first = await launch(token, LAUNCH, { "idempotency-key": "launch-erin-1" });
+    expect(first.res.status).toBe(202);
+    // Spent since: a budget with nothing left now covers the player.
+    await ledger(t.id, "vm_erin", [5_000], "erin");
+    await createBudget(t, { name: "Erin cap", playerId: "erin", limitMicros: 5_000, action: "notify" });
+    await call("/billing/check", jsonRequest("POST", t.adminToken, { jobs: ["billing-check"] }));
+
+    const replay = await launch(token, LAUNCH, { "idempotency-key": "launch-erin-1" });
+    expect(replay.res.status).toBe(202);
+    expect(replay.body.id).toBe(first.body.id);
+    const resumed = await launch(token, LAUNCH);
+    expect(resumed.res.status).toBe(202);
+    expect(resumed.body.id).toBe(first.body.id);
+    // Another emulator would start a new VM: refused.
+    await expectProblem(
+      await call("/launch", jsonRequest("POST", token, { ...LAUNCH, emulator: "dolphin" })),
+      402,
+      "BUDGET_EXCEEDED",
+    );
+  });
+
   it("refuses a VM create when the tenant's budget is spent", async () => {
     const t = await createTenant();
     await fastCloud(t.id);

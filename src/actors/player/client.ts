@@ -5,6 +5,7 @@ import type { LaunchRequest, SessionView } from "./state";
 
 export interface PlayerActorClient {
   launch(request: LaunchRequest): Promise<LaunchAnswer>;
+  answersWithExisting(request: Pick<LaunchRequest, "idempotencyKey" | "requestHash" | "emulatorId">): Promise<boolean>;
   get(tenantId: string, sessionId: string): Promise<SessionView | null>;
   events(tenantId: string, sessionId: string, afterSeq: number): Promise<SessionEventsPage | null>;
   end(tenantId: string, sessionId: string): Promise<LaunchAnswer>;

@@ -77,6 +77,18 @@ export class PlayerActor extends DurableObject<Env> {
 
   // --- RPC -------------------------------------------------------------------------------------
 
+  /**
+   * Whether `launch(request)` would answer with an existing session (a replayed Idempotency-Key or
+   * a live session of the same emulator, which it resumes) instead of starting a VM: such a launch
+   * costs nothing new, so admission control lets it through. Read-only.
+   */
+  answersWithExisting(request: Pick<LaunchRequest, "idempotencyKey" | "requestHash" | "emulatorId">): boolean {
+    const known = request.idempotencyKey ? this.#state.idempotency[request.idempotencyKey] : undefined;
+    if (known && known.expiresAt > Date.now() && known.requestHash === request.requestHash && this.#session(known.sessionId))
+      return true;
+    return this.#state.sessions.some((s) => LIVE_SESSION_STATES.includes(s.state) && s.emulatorId === request.emulatorId);
+  }
+
   launch(request: LaunchRequest): Promise<LaunchAnswer> {
     return this.#serial(async () => {
       const now = Date.now();

@@ -91,33 +91,43 @@ export function registerLaunch(router: OpenAPIHono<AppEnv>): void {
     assertFeasible(placement);
     const emulator = catalog.emulators.find((e) => e.id === body.emulator);
     const candidates = launchCandidates(catalog, placement);
-    const { store, budgets } = c.get("services");
-    await admitLaunch({
-      store,
-      budgets,
-      tenantId,
-      playerId,
-      hourlyPriceMicros: candidates[0]?.hourlyPriceMicros ?? 0,
-      minSessionMinutes: catalog.policy.minSessionMinutes,
-    });
-    const answer = await c
-      .get("services")
-      .playerActors(tenantId, playerId)
-      .launch({
+    const { store, budgets, playerActors } = c.get("services");
+    const actor = playerActors(tenantId, playerId);
+    const idempotencyKey = c.req.valid("header")["idempotency-key"] ?? null;
+    const requestHash = await sha256Hex(JSON.stringify(body));
+    try {
+      await admitLaunch({
+        store,
+        budgets,
         tenantId,
         playerId,
-        emulatorId: body.emulator,
-        streamingHost: emulator?.streamingHost ?? "sunshine",
-        game: body.game,
-        candidates,
-        acceptableRegions: candidates.map((cand) => `${cand.provider.id}:${cand.region}`),
-        idempotencyKey: c.req.valid("header")["idempotency-key"] ?? null,
-        requestHash: await sha256Hex(JSON.stringify(body)),
-        apiUrl: new URL(c.req.url).origin,
-        maxActiveSessions: catalog.policy.maxSessionsPerPlayer,
-        limits: limitsOf(catalog.policy),
-        placement: explain(placement),
+        hourlyPriceMicros: candidates[0]?.hourlyPriceMicros ?? 0,
+        minSessionMinutes: catalog.policy.minSessionMinutes,
       });
+    } catch (error) {
+      // A replayed Idempotency-Key or a resumed live session costs nothing new: the actor answers
+      // with the existing session. (Asked only on a refusal, so the hot path pays nothing for it.)
+      const existing =
+        error instanceof ApiError &&
+        error.code === "BUDGET_EXCEEDED" &&
+        (await actor.answersWithExisting({ idempotencyKey, requestHash, emulatorId: body.emulator }));
+      if (!existing) throw error;
+    }
+    const answer = await actor.launch({
+      tenantId,
+      playerId,
+      emulatorId: body.emulator,
+      streamingHost: emulator?.streamingHost ?? "sunshine",
+      game: body.game,
+      candidates,
+      acceptableRegions: candidates.map((cand) => `${cand.provider.id}:${cand.region}`),
+      idempotencyKey,
+      requestHash,
+      apiUrl: new URL(c.req.url).origin,
+      maxActiveSessions: catalog.policy.maxSessionsPerPlayer,
+      limits: limitsOf(catalog.policy),
+      placement: explain(placement),
+    });
     if (!answer.ok) throw new ApiError(answer.status === 404 ? "NOT_FOUND" : "CONFLICT", answer.message);
     if (answer.created) {
       c.get("log").info("launch accepted", { sessionId: answer.view.id, region: answer.view.region, warm: answer.view.warm });
