@@ -10,7 +10,7 @@ import type { RateLimiters } from "./auth/rate-limit";
 import type { Config } from "./env";
 import type { HealthCheck } from "./health/checks";
 import { JOBS } from "./jobs";
-import { runForTenants } from "./jobs/runner";
+import { newReport, runForTenants } from "./jobs/runner";
 import type { JobName } from "./jobs/table";
 import type { JobReport } from "./jobs/types";
 import type { Logger } from "./logger";
@@ -77,8 +77,7 @@ export const buildServices: ServicesFactory = ({ env, config, log, waitUntil }) 
       if (tenantId !== null) return runForTenants(JOBS[job], { env, config, store, log, now: Date.now() }, [tenantId]);
       const answer = await jobActor(env, job).run(job);
       if (answer.ran) return answer.report;
-      const startedAt = new Date().toISOString();
-      return { job, startedAt, durationMs: 0, tenants: 0, complete: false, counters: {}, errors: [], skipped: answer.reason };
+      return { ...newReport(job, Date.now(), false), skipped: answer.reason };
     },
     waitUntil,
   };

@@ -9,17 +9,14 @@ const CONCURRENCY = 8;
 export const RUN_TIME_BUDGET_MS = 20_000;
 const PAGE = 50;
 
+/** A report with nothing done yet. */
+export function newReport(job: Job["name"], now: number, complete: boolean): JobReport {
+  return { job, startedAt: new Date(now).toISOString(), durationMs: 0, tenants: 0, complete, counters: {}, errors: [] };
+}
+
 export async function runForTenants(job: Job, ctx: JobContext, tenantIds: string[]): Promise<JobReport> {
   const started = Date.now();
-  const report: JobReport = {
-    job: job.name,
-    startedAt: new Date(ctx.now).toISOString(),
-    durationMs: 0,
-    tenants: 0,
-    complete: true,
-    counters: {},
-    errors: [],
-  };
+  const report = newReport(job.name, ctx.now, true);
   await visit(job, ctx, tenantIds, report);
   report.durationMs = Date.now() - started;
   return report;
@@ -32,15 +29,7 @@ export async function runSlice(
   cursor: string | null,
 ): Promise<{ report: JobReport; cursor: string | null }> {
   const started = Date.now();
-  const report: JobReport = {
-    job: job.name,
-    startedAt: new Date(ctx.now).toISOString(),
-    durationMs: 0,
-    tenants: 0,
-    complete: false,
-    counters: {},
-    errors: [],
-  };
+  const report = newReport(job.name, ctx.now, false);
   let next = cursor;
   while (report.tenants < job.tenantsPerRun && Date.now() - started < RUN_TIME_BUDGET_MS) {
     const page = await ctx.store.listTenants({ cursor: next, limit: Math.min(PAGE, job.tenantsPerRun - report.tenants) });
