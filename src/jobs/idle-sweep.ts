@@ -2,6 +2,7 @@
 // maximum-session rule now. The actors enforce these with their own alarms; this is the safety
 // net for an alarm that did not fire.
 import { vmActors } from "../actors/vm/client";
+import { forEachItem } from "../store/paging";
 import type { Job } from "./types";
 
 export const idleSweep: Job = {
@@ -10,16 +11,14 @@ export const idleSweep: Job = {
   async runTenant(ctx, tenantId) {
     const vms = vmActors(ctx.env.VM_ACTOR);
     const counters = { vmsChecked: 0, stopped: 0 };
-    let cursor: string | null = null;
-    do {
-      const page = await ctx.store.listVms(tenantId, { state: "running" }, { cursor, limit: 200 });
-      for (const vm of page.items) {
+    await forEachItem(
+      (cursor) => ctx.store.listVms(tenantId, { state: "running" }, { cursor, limit: 200 }),
+      async (vm) => {
         const answer = await vms(vm.id).sweep(tenantId, ctx.now);
         counters.vmsChecked++;
         if (answer?.acted) counters.stopped++;
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+      },
+    );
     return counters;
   },
 };

@@ -10,6 +10,7 @@ import { loadCatalog } from "../catalog/tenant-catalog";
 import { FINAL_STATES, type VmState } from "../domain/lifecycle";
 import { createProvider } from "../providers/create-provider";
 import { TAG_DEPLOYMENT, TAG_TENANT, TAG_VM } from "../providers/types";
+import { readAll } from "../store/paging";
 import type { VmRecord } from "../store/types";
 import type { Job, JobContext } from "./types";
 
@@ -76,12 +77,5 @@ export const reconcile: Job = {
 };
 
 async function allVms(ctx: JobContext, tenantId: string): Promise<VmRecord[]> {
-  const out: VmRecord[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await ctx.store.listVms(tenantId, {}, { cursor, limit: 200 });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+  return (await readAll((cursor) => ctx.store.listVms(tenantId, {}, { cursor, limit: 200 }))).items;
 }

@@ -56,3 +56,34 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (item: T) => string |
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
+
+/**
+ * Every item of a keyset-paginated list, page after page, up to `cap` items (`capped` says when
+ * more were left). `page` fetches the page after a cursor (null: the first).
+ */
+export async function readAll<T>(
+  page: (cursor: string | null) => Promise<Page<T>>,
+  cap = Number.POSITIVE_INFINITY,
+): Promise<{ items: T[]; capped: boolean }> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const next = await page(cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor;
+  } while (cursor !== null && items.length < cap);
+  return { items: items.slice(0, cap), capped: items.length > cap || cursor !== null };
+}
+
+/** Calls `visit` on every item of a paginated list, one page in memory at a time. */
+export async function forEachItem<T>(
+  page: (cursor: string | null) => Promise<Page<T>>,
+  visit: (item: T) => Promise<void> | void,
+): Promise<void> {
+  let cursor: string | null = null;
+  do {
+    const next = await page(cursor);
+    for (const item of next.items) await visit(item);
+    cursor = next.nextCursor;
+  } while (cursor !== null);
+}

@@ -25,6 +25,7 @@ import {
 import { loadConfig } from "../../env";
 import { createLogger, type Logger } from "../../logger";
 import { createStore } from "../../store/create-store";
+import { forEachItem, readAll } from "../../store/paging";
 import type { BudgetRecord, Store } from "../../store/types";
 import type { WebhookEvent } from "../../webhooks/events";
 import { vmActors } from "../vm/client";
@@ -265,12 +266,12 @@ export class BudgetActor extends DurableObject<Env> {
     const store = this.#store();
     const filter = budget.playerId ? { playerId: budget.playerId } : {};
     for (const state of budget.action === "terminate" ? TERMINATE_STATES : STOP_STATES) {
-      let cursor: string | null = null;
-      do {
-        const page = await store.listVms(this.#tenantId as string, { ...filter, state }, { cursor, limit: 200 });
-        for (const vm of page.items) ids.add(vm.id);
-        cursor = page.nextCursor;
-      } while (cursor);
+      await forEachItem(
+        (cursor) => store.listVms(this.#tenantId as string, { ...filter, state }, { cursor, limit: 200 }),
+        (vm) => {
+          ids.add(vm.id);
+        },
+      );
     }
     return [...ids];
   }
@@ -418,13 +419,7 @@ export class BudgetActor extends DurableObject<Env> {
   async #loadBudgets(now: number, force = false): Promise<BudgetRecord[]> {
     if (!force && this.#budgets && now - this.#budgets.at < BUDGETS_TTL_MS && now >= this.#budgets.at) return this.#budgets.list;
     const store = this.#store();
-    const list: BudgetRecord[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await store.listBudgets(this.#tenantId as string, { cursor, limit: 200 });
-      list.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    const { items: list } = await readAll((cursor) => store.listBudgets(this.#tenantId as string, { cursor, limit: 200 }));
     this.#budgets = { at: now, list };
     return list;
   }

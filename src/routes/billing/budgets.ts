@@ -233,6 +233,12 @@ async function recordFrom(
   return { id, tenantId, ...input, action, createdAt, updatedAt: new Date() };
 }
 
+/** Tells the tenant's budget actor (a lowered limit acts at once) and this isolate's admission cache. */
+async function budgetsChanged(c: Context<AppEnv>, tenantId: string): Promise<void> {
+  await c.get("services").budgets(tenantId).budgetsChanged(tenantId);
+  budgetsChangedHere(tenantId);
+}
+
 export function registerBudgets(router: OpenAPIHono<AppEnv>): void {
   router.openapi(listRoute, async (c) => {
     const { tenantId } = tenantPrincipal(c);
@@ -243,14 +249,13 @@ export function registerBudgets(router: OpenAPIHono<AppEnv>): void {
 
   router.openapi(createBudgetRoute, async (c) => {
     const { tenantId } = tenantPrincipal(c);
-    const { store, budgets } = c.get("services");
+    const { store } = c.get("services");
     const existing = await store.listBudgets(tenantId, { limit: MAX_BUDGETS });
     if (existing.items.length >= MAX_BUDGETS)
       throw new ApiError("CONFLICT", `A tenant has at most ${MAX_BUDGETS} budgets; delete one first.`);
     const budget = await recordFrom(c, tenantId, newId("bud"), c.req.valid("json"), new Date());
     await store.putBudget(budget);
-    await budgets(tenantId).budgetsChanged(tenantId);
-    budgetsChangedHere(tenantId);
+    await budgetsChanged(c, tenantId);
     const states = await statesOf(c, tenantId);
     return c.json(budgetBody(budget, states.get(budget.id)), 201, { Location: `/billing/budgets/${budget.id}` });
   });
@@ -264,23 +269,20 @@ export function registerBudgets(router: OpenAPIHono<AppEnv>): void {
 
   router.openapi(replaceRoute, async (c) => {
     const { tenantId } = tenantPrincipal(c);
-    const { store, budgets } = c.get("services");
+    const { store } = c.get("services");
     const current = await store.getBudget(tenantId, c.req.valid("param").id);
     if (!current) throw new ApiError("NOT_FOUND", "No such budget in this tenant.");
     const budget = await recordFrom(c, tenantId, current.id, c.req.valid("json"), current.createdAt);
     await store.putBudget(budget);
-    await budgets(tenantId).budgetsChanged(tenantId);
-    budgetsChangedHere(tenantId);
+    await budgetsChanged(c, tenantId);
     return c.json(budgetBody(budget, (await statesOf(c, tenantId)).get(budget.id)), 200);
   });
 
   router.openapi(deleteRoute, async (c) => {
     const { tenantId } = tenantPrincipal(c);
-    const { store, budgets } = c.get("services");
-    const { deleted } = await store.deleteBudget(tenantId, c.req.valid("param").id);
+    const { deleted } = await c.get("services").store.deleteBudget(tenantId, c.req.valid("param").id);
     if (!deleted) throw new ApiError("NOT_FOUND", "No such budget in this tenant.");
-    await budgets(tenantId).budgetsChanged(tenantId);
-    budgetsChangedHere(tenantId);
+    await budgetsChanged(c, tenantId);
     return c.body(null, 204);
   });
 }

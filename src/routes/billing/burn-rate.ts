@@ -4,6 +4,7 @@
 import { hourlyPrice } from "../../domain/catalog/eligibility";
 import type { TenantCatalog } from "../../domain/catalog/schema";
 import { HOURS_PER_MONTH } from "../../domain/metering";
+import { forEachItem } from "../../store/paging";
 import type { Store, VmRecord } from "../../store/types";
 
 const BILLING_STATES = ["starting", "running", "stopping", "stopped"] as const;
@@ -17,15 +18,13 @@ export async function burnRate(store: Store, tenantId: string, catalog: TenantCa
   let microsPerHour = 0;
   let vmsBilling = 0;
   for (const state of BILLING_STATES) {
-    let cursor: string | null = null;
-    do {
-      const page = await store.listVms(tenantId, { state }, { cursor, limit: 200 });
-      for (const vm of page.items) {
+    await forEachItem(
+      (cursor) => store.listVms(tenantId, { state }, { cursor, limit: 200 }),
+      (vm) => {
         microsPerHour += hourlyCostOf(vm, catalog);
         vmsBilling++;
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+      },
+    );
   }
   return { microsPerHour: Math.round(microsPerHour), vmsBilling };
 }

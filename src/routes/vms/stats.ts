@@ -9,7 +9,8 @@ import { errorResponses } from "../../http/responses";
 import { guarded } from "../../http/security";
 import type { AppEnv } from "../../http/types";
 import { validationError } from "../../http/validation";
-import { MAX_PAGE_LIMIT, type Page } from "../../store/types";
+import { readAll } from "../../store/paging";
+import { MAX_PAGE_LIMIT } from "../../store/types";
 
 /** Records read at most per list (VMs, sessions) for one answer. */
 export const STATS_MAX_ITEMS = 10_000;
@@ -137,20 +138,6 @@ const statsRoute = createRoute({
 });
 
 /** Reads pages until the list ends or `cap` items are in hand. */
-async function collect<T>(
-  page: (cursor: string | null) => Promise<Page<T>>,
-  cap: number,
-): Promise<{ items: T[]; capped: boolean }> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const next = await page(cursor);
-    items.push(...next.items);
-    cursor = next.nextCursor;
-  } while (cursor !== null && items.length < cap);
-  return { items: items.slice(0, cap), capped: items.length > cap || cursor !== null };
-}
-
 export function registerStats(router: OpenAPIHono<AppEnv>): void {
   router.openapi(statsRoute, async (c) => {
     const { tenantId } = tenantPrincipal(c);
@@ -162,8 +149,8 @@ export function registerStats(router: OpenAPIHono<AppEnv>): void {
     const { store } = c.get("services");
     const limit = MAX_PAGE_LIMIT;
     const [vms, sessions] = await Promise.all([
-      collect((cursor) => store.listVms(tenantId, {}, { cursor, limit }), STATS_MAX_ITEMS),
-      collect(
+      readAll((cursor) => store.listVms(tenantId, {}, { cursor, limit }), STATS_MAX_ITEMS),
+      readAll(
         (cursor) => store.listSessions(tenantId, { from: new Date(from), to: new Date(to) }, { cursor, limit }),
         STATS_MAX_ITEMS,
       ),
