@@ -121,11 +121,13 @@ describe("VmActor", () => {
     }
     const actorEvents = (await vmClient(spec.vmId).events(tenantId, 0, 100))?.items ?? [];
     const store = new D1Store(env.DB);
-    // The outbox retries with backoff (2 s, 4 s, ...): wait for its next attempt.
+    // The outbox retries with backoff (2 s, 4 s, ...): wait for its next attempt to finish (it
+    // writes the events, then the record; an alarm may be running on its own meanwhile).
     for (let i = 0; i < 100; i++) {
       await runDurableObjectAlarm(vmStub(spec.vmId));
       const stored = await store.listVmEvents(tenantId, spec.vmId, { limit: 200 });
-      if (stored.items.length >= actorEvents.length) break;
+      const record = await store.getVm(tenantId, spec.vmId);
+      if (stored.items.length >= actorEvents.length && record?.state === "running") break;
       await sleep(100);
     }
     const stored = await store.listVmEvents(tenantId, spec.vmId, { limit: 200 });
